@@ -1,0 +1,38 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { acquireLock } from './lock.js';
+import { openPglite } from './pglite-client.js';
+import { openPostgres } from './pg-client.js';
+import { migrate } from './migrate.js';
+import type { Db } from './types.js';
+
+/** Opens the configured database (PostgreSQL if DATABASE_URL, else PGlite in the data folder) and migrates it. */
+export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Db> {
+  let db: Db;
+  if (config.databaseUrl) {
+    db = await openPostgres(config.databaseUrl);
+  } else {
+    const release = acquireLock(config.dataDir);
+    try {
+      const inner = await openPglite(path.join(config.dataDir, 'pg'));
+      db = {
+        ...inner,
+        kind: inner.kind,
+        async close() {
+          await inner.close();
+          release();
+        },
+      };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}

@@ -1,0 +1,87 @@
+/**
+ * Owns the PGlite instance in a worker thread. PGlite runs queries synchronously inside WASM and
+ * would otherwise freeze the HTTP server's event loop for the length of every heavy query.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PARSERS } from './parsers.js';
+import type { WorkerRequest, WorkerResponse } from './pglite-protocol.js';
+
+if (!parentPort) throw new Error('pglite-worker must run in a worker thread');
+const port = parentPort;
+const { dataDir } = workerData as { dataDir: string };
+
+const db = await PGlite.create(dataDir, { extensions: { pg_trgm }, parsers: PARSERS });
+await db.exec(`SET TIME ZONE 'UTC'`);
+
+/** Open transactions: each waits for the main thread to say commit or rollback. */
+const open = new Map<number, { tx: Transaction; finish: (commit: boolean) => void }>();
+
+async function run(target: PGlite | Transaction, req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'query':
+      return (await target.query(req.sql, req.params as unknown[])).rows;
+    case 'exec':
+      await target.exec(req.sql);
+      return null;
+    case 'copy': {
+      const sql = req.sql.replace(/\bFROM\s+STDIN\b/i, `FROM '/dev/blob'`);
+      const res = await target.query(sql, [], { blob: new Blob([req.data]) });
+      return res.affectedRows ?? 0;
+    }
+    default:
+      throw new Error(`unsupported op ${req.op}`);
+  }
+}
+
+function reply(msg: WorkerResponse): void {
+  port.postMessage(msg);
+}
+
+function errorOf(e: unknown): WorkerResponse['error'] {
+  const err = e as { message?: string; code?: string; detail?: string; constraint?: string };
+  return { message: err.message ?? String(e), code: err.code, detail: err.detail, constraint: err.constraint };
+}
+
+port.on('message', (req: WorkerRequest) => {
+  void (async () => {
+    try {
+      if (req.op === 'begin') {
+        // PGlite serialises transactions itself; we keep the callback open until commit/rollback.
+        let ready!: () => void;
+        const started = new Promise<void>((r) => (ready = r));
+        const done = db
+          .transaction(async (tx) => {
+            const decided = new Promise<boolean>((resolve) => open.set(req.tx, { tx, finish: resolve }));
+            ready();
+            if (!(await decided)) await tx.rollback();
+          })
+          .catch(() => undefined);
+        await started;
+        reply({ id: req.id, ok: true, result: null });
+        await done;
+        return;
+      }
+      if (req.op === 'commit' || req.op === 'rollback') {
+        const t = open.get(req.tx);
+        open.delete(req.tx);
+        t?.finish(req.op === 'commit');
+        reply({ id: req.id, ok: true, result: null });
+        return;
+      }
+      if (req.op === 'close') {
+        await db.close();
+        reply({ id: req.id, ok: true, result: null });
+        return;
+      }
+      const target = req.tx ? open.get(req.tx)?.tx : db;
+      if (!target) throw new Error(`transaction ${req.tx} is not open`);
+      reply({ id: req.id, ok: true, result: await run(target, req) });
+    } catch (e) {
+      reply({ id: req.id, ok: false, error: errorOf(e) });
+    }
+  })();
+});
+
+port.postMessage({ id: 0, ok: true, result: 'ready' } satisfies WorkerResponse);
