@@ -111,7 +111,8 @@ CREATE TABLE person (
   nik text NOT NULL CHECK (nik ~ '^[0-9]{16}$'),
   kk text REFERENCES household (kk),
   full_name text NOT NULL CHECK (length(btrim(full_name)) > 0),
-  name_norm text GENERATED ALWAYS AS (lindung_norm_name(full_name)) STORED,
+  -- C collation: byte order, so a name prefix is a plain index range even with a bound parameter.
+  name_norm text COLLATE "C" GENERATED ALWAYS AS (lindung_norm_name(full_name)) STORED,
   birth_place text,
   birth_date date NOT NULL,
   sex char(1) NOT NULL CHECK (sex IN ('L', 'P')),
@@ -119,6 +120,7 @@ CREATE TABLE person (
   address text,
   village_code text NOT NULL REFERENCES area (code),
   regency_code text GENERATED ALWAYS AS (left(village_code, 5)) STORED,
+  district_code text GENERATED ALWAYS AS (left(village_code, 8)) STORED,
   phone text,
   occupation text CHECK (occupation IN ('petani', 'nelayan', 'peternak', 'pedagang', 'ojek', 'sopir',
     'buruh_harian', 'tukang', 'penenun', 'guru_honorer', 'pekerja_rumah_tangga', 'lainnya')),
@@ -134,9 +136,10 @@ CREATE TABLE person (
   version int NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX person_nik ON person (nik);
-CREATE INDEX person_name ON person (name_norm text_pattern_ops, id);
-CREATE INDEX person_regency_name ON person (regency_code, name_norm text_pattern_ops, id);
-CREATE INDEX person_village_name ON person (village_code text_pattern_ops, name_norm, id);
+CREATE INDEX person_name ON person (name_norm, id);
+CREATE INDEX person_regency_name ON person (regency_code, name_norm, id);
+CREATE INDEX person_district_name ON person (district_code, name_norm, id);
+CREATE INDEX person_village_name ON person (village_code, name_norm, id);
 CREATE INDEX person_kk ON person (kk);
 
 CREATE TABLE heir (

@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+/**
+ * `lindung` — the command line. Every command opens the configured database (PGlite in
+ * LINDUNG_DATA_DIR, or PostgreSQL via DATABASE_URL), does one thing, and closes it.
+ */
+import { Command, Option } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { DataDirLockedError } from '../db/lock.js';
+import type { Db } from '../db/types.js';
+import { migrate } from '../db/migrate.js';
+import { ensureReferenceData } from '../features/bootstrap.js';
+import { loadProvince } from '../features/areas/load.js';
+import { verifyAudit } from '../features/audit/verify.js';
+import { addUser, listUsers, resetPassword, UserInputError } from '../features/users/users.js';
+import { ensureDemoUsers, DEMO_PASSWORD } from '../features/users/demo-users.js';
+import { loadDemo } from '../features/demo/load.js';
+import { asSystem } from '../db/scope.js';
+import { createBackup } from '../features/backup/backup.js';
+import { restoreBackup } from '../features/backup/restore.js';
+import { startServer } from '../http/start.js';
+import { ROLES } from '../domain/roles.js';
+import { resetSyntheticCache } from '../web/layout.js';
+import { clearPublicSummaryCache } from '../features/registry/public-summary.js';
+
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+function print(json: boolean, data: unknown, text: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
+}
+
+const note = (msg: string) => process.stderr.write(`${msg}\n`);
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(loadConfig());
+  try {
+    await ensureReferenceData(db, note);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function progressBar(label: string) {
+  let last = 0;
+  return (done: number, total: number) => {
+    const now = Date.now();
+    if (now - last < 500 && done < total) return;
+    last = now;
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+    if (process.stderr.isTTY) process.stderr.write(`\r${label} [${bar}] ${pct}% ${done.toLocaleString('id-ID')}/${total.toLocaleString('id-ID')}`);
+    else note(`${label} ${pct}% ${done}/${total}`);
+    if (done >= total && process.stderr.isTTY) process.stderr.write('\n');
+  };
+}
+
+async function runDemo(db: Db, opts: { size: number; seed: number; replace: boolean }) {
+  const users = await ensureDemoUsers(db);
+  const result = await loadDemo(db, { size: opts.size, seed: opts.seed, replace: opts.replace, onProgress: progressBar('Demo') });
+  resetSyntheticCache();
+  clearPublicSummaryCache();
+  return { ...result, usersCreated: users.created };
+}
+
+const program = new Command()
+  .name('lindung')
+  .description('Lindung: BPJS Ketenagakerjaan protection for poor and vulnerable informal workers.\nDatabase: PGlite in LINDUNG_DATA_DIR (default ./data) or PostgreSQL via DATABASE_URL.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Start the web app and API (PORT, default 3000)')
+  .option('--demo-if-empty', 'load the synthetic demo (users and workers) when the database has no accounts')
+  .option('--demo-size <n>', 'workers in that demo', (v) => Number(v), 100_000)
+  .action(async (opts: { demoIfEmpty?: boolean; demoSize: number }) => {
+    const config = loadConfig();
+    const t0 = Date.now();
+    const db = await openDatabase(config);
+    await ensureReferenceData(db, note);
+    const [anyUser] = await db.query('SELECT 1 FROM app_user LIMIT 1');
+    const app = await startServer(db, config);
+    note(`Lindung is running on http://localhost:${config.port} (${db.kind}, ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}) after ${Date.now() - t0} ms`);
+    const stop = async () => {
+      await app.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    if (opts.demoIfEmpty && !anyUser) {
+      // Serve while the demo loads: the app is usable at once and fills up batch by batch.
+      note(`Empty database: loading the synthetic demo (${opts.demoSize.toLocaleString('en')} workers). Sign in as admin / ${DEMO_PASSWORD} (see README for every role).`);
+      const r = await runDemo(db, { size: opts.demoSize, seed: 2025, replace: false });
+      note(`Demo data ready: ${r.persons} workers in ${r.households} households, ${r.heirs} heirs, after ${Date.now() - t0} ms`);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (start-up does this too)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      const r = await migrate(db);
+      print(Boolean(opts.json), r, () => `Schema at version ${r.current}${r.applied.length ? `; applied ${r.applied.join(', ')}` : ''}`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('Load the synthetic NTT demo: one account per role and a registry of workers')
+  .option('--size <n>', 'number of workers (up to 1,000,000)', (v) => Number(v), 100_000)
+  .option('--seed <n>', 'random seed: the same seed gives the same people', (v) => Number(v), 2025)
+  .option('--replace', 'replace synthetic workers already loaded')
+  .option('--json', 'print JSON')
+  .action(async (opts: { size: number; seed: number; replace?: boolean; json?: boolean }) => {
+    if (!Number.isInteger(opts.size) || opts.size < 1 || opts.size > 1_000_000) throw new CliError('--size must be a whole number from 1 to 1000000');
+    if (!Number.isInteger(opts.seed)) throw new CliError('--seed must be a whole number');
+    await withDb(async (db) => {
+      const r = await runDemo(db, { size: opts.size, seed: opts.seed, replace: Boolean(opts.replace) });
+      print(Boolean(opts.json), r, () => `Loaded ${r.persons} workers, ${r.households} households, ${r.heirs} heirs in ${(r.ms / 1000).toFixed(1)} s; demo accounts use password ${DEMO_PASSWORD}`);
+    });
+  });
+
+const users = program.command('users').description('Accounts: add, list, reset a password');
+users
+  .command('add')
+  .description('Create an account bound to a role and an area')
+  .requiredOption('--username <name>', 'sign-in name (lower case)')
+  .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
+  .option('--area <code>', 'Kemendagri area code (53, 53.01, 53.01.02.2001); omit for national admin/viewer')
+  .option('--name <full name>', 'full name', '')
+  .option('--password <password>', 'initial password (default: a random one, printed once; must be changed at first sign-in)')
+  .option('--json', 'print JSON')
+  .action(async (opts: { username: string; role: string; area?: string; name: string; password?: string; json?: boolean }) => {
+    const password = opts.password ?? randomBytes(9).toString('base64url');
+    await withDb(async (db) => {
+      const id = await asSystem(db, 'cli', (tx) =>
+        addUser(tx, { username: opts.username, fullName: opts.name, role: opts.role, areaCode: opts.area ?? null, password, mustChangePassword: true }),
+      );
+      print(Boolean(opts.json), { id, username: opts.username.toLowerCase(), role: opts.role, area: opts.area ?? null, ...(opts.password ? {} : { password }) }, () =>
+        `Created ${opts.username} (${opts.role}${opts.area ? ` in ${opts.area}` : ''})${opts.password ? '' : `; initial password: ${password}`}`,
+      );
+    });
+  });
+users
+  .command('list')
+  .description('List accounts')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    await withDb(async (db) => {
+      const rows = await listUsers(db);
+      print(Boolean(opts.json), rows, () =>
+        rows.map((u) => `${u.username.padEnd(16)} ${u.role.padEnd(18)} ${(u.area_code ?? '(national)').padEnd(14)} ${u.area_name ?? ''}${u.disabled ? ' [disabled]' : ''}${u.locked_until && u.locked_until > new Date() ? ' [locked]' : ''}`).join('\n'),
+      );
+    });
+  });
+users
+  .command('reset-password <username>')
+  .description('Set a new password (random unless given); the user must change it at next sign-in; unlocks the account')
+  .option('--password <password>', 'the new password')
+  .option('--json', 'print JSON')
+  .action(async (username: string, opts: { password?: string; json?: boolean }) => {
+    const password = opts.password ?? randomBytes(9).toString('base64url');
+    await withDb(async (db) => {
+      await resetPassword(db, username, password, 'cli');
+      print(Boolean(opts.json), { username, ...(opts.password ? {} : { password }) }, () => `Password of ${username} reset${opts.password ? '' : `; new password: ${password}`}`);
+    });
+  });
+
+program
+  .command('areas')
+  .description('Reference areas (Kemendagri)')
+  .command('load')
+  .description('Load the areas of a province from idn-area-data (NTT = 53 is loaded on first start)')
+  .requiredOption('--province <code>', 'two-digit Kemendagri province code, e.g. 52')
+  .option('--json', 'print JSON')
+  .action(async (opts: { province: string; json?: boolean }) => {
+    await withDb(async (db) => {
+      const r = await loadProvince(db, opts.province);
+      print(Boolean(opts.json), r, () => `Province ${r.province}: ${r.regencies} regencies, ${r.districts} districts, ${r.villages} villages (${r.inserted} new rows)`);
+    });
+  });
+
+program
+  .command('audit')
+  .description('History (audit trail)')
+  .command('verify')
+  .description('Verify the hash chain of the whole history; exits 1 when anything was altered')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    await withDb(async (db) => {
+      const r = await verifyAudit(db);
+      print(Boolean(opts.json), r, () =>
+        r.ok
+          ? `History intact: ${r.entries} entries in ${r.blocks} blocks. Head hash ${r.head ?? '(empty)'} — keep it somewhere else to detect removal of the newest entries.`
+          : `HISTORY ALTERED: entries ${r.badEntries.join(', ') || '-'}; blocks ${r.badBlocks.join(', ') || '-'}`,
+      );
+      if (!r.ok) process.exitCode = 1;
+    });
+  });
+
+program
+  .command('backup <file>')
+  .description('Write one portable archive (gzip NDJSON) of the whole database, history included')
+  .option('--json', 'print JSON')
+  .action(async (file: string, opts: { json?: boolean }) => {
+    await withDb(async (db) => {
+      const r = await createBackup(db, file);
+      print(Boolean(opts.json), r, () => `Backup written to ${r.file}: ${r.tables.reduce((s, t) => s + t.rows, 0)} rows in ${r.tables.length} tables, ${r.bytes} bytes`);
+    });
+  });
+
+program
+  .command('restore <file>')
+  .description('Restore an archive into an empty database (a new LINDUNG_DATA_DIR or an empty PostgreSQL database)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, opts: { json?: boolean }) => {
+    const db = await openDatabase(loadConfig());
+    try {
+      const r = await restoreBackup(db, file);
+      print(Boolean(opts.json), r, () => `Restored ${r.tables.reduce((s, t) => s + t.rows, 0)} rows into ${r.tables.length} tables`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof DataDirLockedError) {
+    note(e.message);
+    process.exit(2);
+  }
+  if (e instanceof UserInputError) {
+    note(`${e.msg.en}\n${e.msg.id}`);
+    process.exit(1);
+  }
+  note(e instanceof Error ? e.message : String(e));
+  process.exit(e instanceof CliError ? e.exitCode : 1);
+});

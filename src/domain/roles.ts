@@ -1,0 +1,66 @@
+/**
+ * Who may do what. Area (which records) is decided by row-level security in the database;
+ * this table decides which kinds of work a role may do at all, and which personal fields it
+ * needs to see unmasked (UU 27/2022: only where the job needs them).
+ */
+import type { Message } from './messages.js';
+
+export const ROLES = [
+  'admin',
+  'province_officer',
+  'regency_operator',
+  'village_operator',
+  'verifier',
+  'finance_officer',
+  'bpjs_liaison',
+  'bank_liaison',
+  'assessor',
+  'viewer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'registry.read',
+  'registry.write',
+  'registry.see_nik',
+  'registry.see_account',
+  'users.manage',
+  'audit.read',
+  'access_log.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MATRIX: Record<Role, readonly Permission[]> = {
+  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
+  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
+  village_operator: ['registry.read', 'registry.write', 'registry.see_nik'],
+  verifier: ['registry.read', 'registry.see_nik', 'audit.read'],
+  finance_officer: ['registry.read', 'registry.see_account'],
+  // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
+  bpjs_liaison: [],
+  bank_liaison: [],
+  assessor: [],
+  viewer: ['registry.read'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export const ROLE_LABEL: Record<Role, Message> = {
+  admin: { id: 'Administrator', en: 'Administrator' },
+  province_officer: { id: 'Petugas Provinsi', en: 'Province officer' },
+  regency_operator: { id: 'Operator Kabupaten/Kota', en: 'Regency operator' },
+  village_operator: { id: 'Operator Desa/Kelurahan', en: 'Village operator' },
+  verifier: { id: 'Verifikator', en: 'Verifier (checker)' },
+  finance_officer: { id: 'Petugas Keuangan', en: 'Finance officer' },
+  bpjs_liaison: { id: 'Penghubung BPJS Ketenagakerjaan', en: 'BPJS liaison' },
+  bank_liaison: { id: 'Penghubung Bank NTT', en: 'Bank NTT liaison' },
+  assessor: { id: 'Penilai Paritrana Award', en: 'Award assessor' },
+  viewer: { id: 'Pemantau', en: 'Viewer' },
+};

@@ -1,0 +1,109 @@
+/**
+ * Who may see what: every API route × every role × a record or area outside the role's own.
+ * Every account here works in Kabupaten Kupang (53.01); the probes aim at Ende (53.08).
+ * A route without a probe below fails the first test: adding a route means deciding its scope.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { ROLES, type Role } from '../../src/domain/roles.js';
+import { FOREIGN, signInAs, startFixture, username, type Client, type Fixture } from '../helpers/app.js';
+
+type Probe = (f: Fixture, c: Client) => Promise<{ res: LightMyRequestResponse; leaked: boolean }>;
+const refusal = (res: LightMyRequestResponse) => ({ res, leaked: res.statusCode < 400 });
+
+/** Routes anyone may call: reference data, public aggregates, sign-in. Their answers carry no personal data. */
+const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/login', 'GET /api/areas', 'GET /api/areas/:code', 'GET /api/public/summary']);
+/** Routes about the caller's own account only: there is no foreign record to ask for. */
+const OWN_ACCOUNT = new Set(['POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
+
+const PROBES: Record<string, Probe> = {
+  'POST /api/registry/search': async (_f, c) => refusal(await c.request('POST', '/api/registry/search', { area: FOREIGN })),
+  'GET /api/registry/persons/:id': async (f, c) => refusal(await c.request('GET', `/api/registry/persons/${f.foreignPersonId}`)),
+  'PATCH /api/registry/persons/:id': async (f, c) =>
+    refusal(await c.request('PATCH', `/api/registry/persons/${f.foreignPersonId}`, { version: 1, phone: '081299999999' })),
+  'GET /api/registry/summary': async (_f, c) => refusal(await c.request('GET', `/api/registry/summary?area=${FOREIGN}`)),
+  'GET /api/users': async (_f, c) => {
+    const res = await c.request('GET', '/api/users');
+    return { res, leaked: res.statusCode === 200 && (res.json() as { username: string }[]).some((u) => u.username === 'ende.operator' || u.username === 'national') };
+  },
+  'POST /api/users': async (_f, c) =>
+    refusal(await c.request('POST', '/api/users', { username: 'ende.new', fullName: 'X', role: 'regency_operator', areaCode: FOREIGN, password: 'a long enough password' })),
+  'POST /api/users/:id/password': async (f, c) => refusal(await c.request('POST', `/api/users/${f.foreignUserId}/password`, { password: 'another long password' })),
+  'GET /api/audit/verify': async (_f, c) => refusal(await c.request('GET', '/api/audit/verify')),
+  'GET /api/audit/access-log': async (_f, c) => refusal(await c.request('GET', '/api/audit/access-log')),
+};
+
+let f: Fixture;
+const clients = new Map<Role, Client>();
+
+beforeAll(async () => {
+  f = await startFixture('access');
+  for (const role of ROLES) clients.set(role, await signInAs(f.app, username(role)));
+});
+afterAll(async () => f?.cleanup());
+
+const apiRoutes = () => f.app.routeSpecs.filter((r) => r.url.startsWith('/api')).map((r) => `${r.method} ${r.url}`);
+
+describe('access rules', () => {
+  it('every API route is public, own-account, or has a foreign-area probe', () => {
+    const routes = apiRoutes();
+    expect(routes.length).toBeGreaterThan(10);
+    const uncovered = routes.filter((r) => !PUBLIC.has(r) && !OWN_ACCOUNT.has(r) && !PROBES[r]);
+    expect(uncovered).toEqual([]);
+    // And the lists name no route that no longer exists.
+    for (const r of [...PUBLIC, ...OWN_ACCOUNT, ...Object.keys(PROBES)]) expect(routes).toContain(r);
+  });
+
+  it('every route declares an access rule (the server refuses routes without one)', async () => {
+    expect(f.app.routeSpecs.every((r) => ['public', 'signed_in', 'permission'].includes(r.access.kind))).toBe(true);
+    const { buildServer } = await import('../../src/http/server.js');
+    const app = await buildServer(f.db, f.app.config);
+    expect(() => app.get('/api/unguarded', async () => 'x')).toThrow(/no access rule/);
+    await app.close();
+  });
+
+  for (const role of ROLES) {
+    it(`${role}: every scoped route refuses Ende (53.08) records`, async () => {
+      const client = clients.get(role)!;
+      const leaks: string[] = [];
+      for (const [key, probe] of Object.entries(PROBES)) {
+        const { res, leaked } = await probe(f, client);
+        expect(res.statusCode, `${key} for ${role}`).toBeLessThan(500);
+        if (leaked) leaks.push(`${key} → ${res.statusCode}`);
+        if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+      expect(leaks).toEqual([]);
+    });
+  }
+
+  it('signed-out callers get 401 on every non-public API route', async () => {
+    for (const key of apiRoutes().filter((r) => !PUBLIC.has(r))) {
+      const [method, url] = key.split(' ') as [string, string];
+      const res = await f.app.inject({ method: method as 'GET', url: url.replace(':id', '1').replace(':code', '53'), payload: method === 'GET' ? undefined : {} });
+      expect(res.statusCode, key).toBe(401);
+    }
+  });
+
+  it('a regency operator sees their own area: search, detail and summary', async () => {
+    const c = clients.get('regency_operator')!;
+    const search = await c.request('POST', '/api/registry/search', { q: 'yohanes' });
+    expect(search.statusCode).toBe(200);
+    expect((search.json() as { items: { full_name: string }[] }).items.map((i) => i.full_name)).toEqual(['Yohanes Tefa']);
+    const foreignNik = await c.request('POST', '/api/registry/search', { q: '5308010101800003' });
+    expect((foreignNik.json() as { items: unknown[] }).items).toEqual([]);
+    const detail = await c.request('GET', `/api/registry/persons/${f.homePersonId}`);
+    expect(detail.statusCode).toBe(200);
+    const summary = (await c.request('GET', '/api/registry/summary')).json() as { regencies: { code: string; workers: number }[] };
+    expect(summary.regencies.find((r) => r.code === '53.01')!.workers).toBe(2);
+    expect(summary.regencies.find((r) => r.code === '53.08')!.workers).toBe(0);
+  });
+
+  it('the national admin sees Ende users; the Kupang admin does not', async () => {
+    const national = await signInAs(f.app, 'national');
+    const all = (await national.request('GET', '/api/users')).json() as { username: string }[];
+    expect(all.map((u) => u.username)).toContain('ende.operator');
+    const verify = await national.request('GET', '/api/audit/verify');
+    expect(verify.statusCode).toBe(200);
+    expect((verify.json() as { ok: boolean }).ok).toBe(true);
+  });
+});
