@@ -9,6 +9,8 @@ export interface Config {
   /** Secure cookies need HTTPS; off for http://localhost. */
   secureCookies: boolean;
   sessionHours: number;
+  /** Sign-in attempts per client address per minute, before 429 (account lockout is separate). */
+  loginRatePerMinute: number;
   /** Optional regency boundary file for the map (see docs/operations.md). */
   regencyGeojson: string | null;
 }
@@ -23,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL && env.DATABASE_URL.length > 0 ? env.DATABASE_URL : null,
     secureCookies: env.LINDUNG_SECURE_COOKIES === '1',
     sessionHours: Number(env.LINDUNG_SESSION_HOURS ?? 8),
+    loginRatePerMinute: Number(env.LINDUNG_LOGIN_RATE ?? 20),
     regencyGeojson: env.LINDUNG_REGENCY_GEOJSON ?? null,
   };
 }

@@ -44,7 +44,7 @@ function toProblem(err: FastifyError | Error): Problem {
     if (err.code === '42501') return problems.outOfArea();
     if (err.code === '23505')
       return problems.conflict({ id: 'Data yang sama sudah ada.', en: 'The same record already exists.' });
-    if (err.code === '22P02' || err.code === '22007' || err.code === '22008' || err.code === '23514')
+    if (err.code === '22021' || err.code === '22P05' || err.code === '22P02' || err.code === '22007' || err.code === '22008' || err.code === '23514')
       return problems.badRequest({ id: 'Nilai yang dikirim tidak sesuai format.', en: 'A value sent is not in the expected format.' });
   }
   const fe = err as FastifyError;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../../src/http/server.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { ensureReferenceData } from '../../src/features/bootstrap.js';
 import { addUser } from '../../src/features/users/users.js';
 import { asSystem } from '../../src/db/scope.js';
@@ -47,7 +47,7 @@ export async function insertPerson(db: Db, p: { nik: string; name: string; villa
 
 export const username = (role: Role) => `t.${role.replace(/_/g, '-')}`;
 
-export async function startFixture(name: string): Promise<Fixture> {
+export async function startFixture(name: string, configOverrides: Partial<Config> = {}): Promise<Fixture> {
   const { db, cleanup } = await openTestDb(name);
   await ensureReferenceData(db);
   const homeVillage = await firstVillage(db, HOME);
@@ -63,7 +63,7 @@ export async function startFixture(name: string): Promise<Fixture> {
   const homePersonId = await insertPerson(db, { nik: '5301010101800001', name: 'Yohanes Tefa', village: homeVillage, kk: '5301010101100001' });
   await insertPerson(db, { nik: '5301014101850002', name: 'Maria Tefa', village: homeVillage, sex: 'P', birth: '1985-01-01', kk: '5301010101100001' });
   const foreignPersonId = await insertPerson(db, { nik: '5308010101800003', name: 'Fransiskus Wangge', village: foreignVillage });
-  const app = await buildServer(db, { ...loadConfig({}), port: 0 });
+  const app = await buildServer(db, { ...loadConfig({}), port: 0, loginRatePerMinute: 10_000, ...configOverrides });
   await app.ready();
   return {
     app, db, homeVillage, foreignVillage, homePersonId, foreignPersonId, foreignUserId,

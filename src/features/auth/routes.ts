@@ -54,7 +54,7 @@ export function authRoutes(app: FastifyInstance): void {
     summary: 'Sign in with username and password; sets the session cookie',
     tags: ['auth'],
     access: { kind: 'public' },
-    rateLimit: { max: 20, timeWindow: '1 minute' },
+    rateLimit: { max: app.config.loginRatePerMinute, timeWindow: '1 minute' },
     schema: { body: LoginBody },
     handler: async (req, reply) => {
       const body = req.body as Static<typeof LoginBody>;

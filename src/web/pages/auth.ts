@@ -68,7 +68,7 @@ export function authPages(app: FastifyInstance): void {
   });
   route(app, {
     method: 'POST', url: '/login', summary: 'Sign in (form)', tags: ['web'], web: true, access: { kind: 'public' },
-    rateLimit: { max: 20, timeWindow: '1 minute' },
+    rateLimit: { max: app.config.loginRatePerMinute, timeWindow: '1 minute' },
     handler: async (req, reply) => {
       const body = (req.body ?? {}) as Record<string, string | undefined>;
       if (!sameToken(String(body._prelogin ?? ''), String(req.cookies[PRELOGIN_COOKIE] ?? ''))) {
