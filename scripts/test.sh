@@ -7,6 +7,8 @@
 # Chromium: LINDUNG_CHROMIUM if set, otherwise /usr/bin/chromium.
 # Without them the run goes on and says loudly what it skipped; with CI=true a missing engine or
 # browser is a failure. Every step runs even after a failure; the exit code is non-zero if any failed.
+# Each step is limited to LINDUNG_TEST_STEP_TIMEOUT seconds (default 480; 0 = no limit), so a hung
+# test fails its step instead of hanging CI (which allows 20 minutes for everything).
 # The last line is "N passed, N failed" (", N skipped" when something was skipped).
 set -euo pipefail
 
@@ -57,21 +59,48 @@ header() {
   if [[ -n "${2:-}" ]]; then echo "    \$ $2"; fi
 }
 
+STEP_TIMEOUT="${LINDUNG_TEST_STEP_TIMEOUT:-480}"
+[[ "$STEP_TIMEOUT" =~ ^[0-9]+$ ]] || { echo "LINDUNG_TEST_STEP_TIMEOUT must be a number of seconds" >&2; exit 2; }
+CHILD_PID=''
+
+# guarded COMMAND... : runs a program under the step time limit, as a background job so that
+# Ctrl-C / SIGTERM reach this script at once (see on_signal) instead of after the step.
+# `timeout` puts the command in its own process group and kills the whole group (vitest workers too).
+guarded() {
+  local rc=0
+  if [[ "$STEP_TIMEOUT" != 0 ]] && command -v timeout >/dev/null 2>&1; then
+    timeout -k 15 "$STEP_TIMEOUT" "$@" &
+  else
+    "$@" &
+  fi
+  CHILD_PID=$!
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=''
+  if [[ $rc -eq 124 || ($rc -eq 137 && "$STEP_TIMEOUT" != 0) ]]; then
+    echo "${RED}    timed out after ${STEP_TIMEOUT}s (LINDUNG_TEST_STEP_TIMEOUT) and was stopped${RESET}"
+    return 124
+  fi
+  return $rc
+}
+
 # run_step NAME COMMAND... : runs it, records PASS/FAIL and the time, never stops the script.
+# A program is run through `guarded`; a shell function must call `guarded` itself.
 run_step() {
-  local name=$1 start rc=0 took
+  local name=$1 start rc=0 took note
   shift
   header "$name" "${STEP_DISPLAY:-$*}"
   STEP_DISPLAY=
   start=$(now_us)
-  "$@" || rc=$?
+  if declare -F "$1" >/dev/null; then "$@" || rc=$?; else guarded "$@" || rc=$?; fi
   took=$(($(now_us) - start))
   if [[ $rc -eq 0 ]]; then
     record "$name" PASS "$took"
     echo "${GREEN}<== $name: passed ($(fmt_secs "$took"))${RESET}"
   else
-    record "$name" FAIL "$took" "exit code $rc"
-    echo "${RED}<== $name: FAILED with exit code $rc ($(fmt_secs "$took"))${RESET}"
+    note="exit code $rc"
+    [[ $rc -eq 124 ]] && note="timed out after ${STEP_TIMEOUT}s"
+    record "$name" FAIL "$took" "$note"
+    echo "${RED}<== $name: FAILED: $note ($(fmt_secs "$took"))${RESET}"
   fi
 }
 
@@ -108,14 +137,25 @@ box() {
 TMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/lindung-test.XXXXXX")"
 chmod 711 "$TMP_ROOT" # the postgres user (when we are root) must reach the cluster inside
 PG_DIR="$TMP_ROOT/pg"
+# Everything the tests put under os.tmpdir() (PGlite folders, browser profiles) lands in here too,
+# so a test killed half-way (timeout, Ctrl-C) leaves nothing behind either.
+TEST_TMPDIR="$TMP_ROOT/tmp"
+mkdir -p "$TEST_TMPDIR"
 
 cleanup() {
   if [[ -d "$PG_DIR" ]]; then bash "$ROOT/scripts/pg-temp.sh" stop "$PG_DIR" >/dev/null 2>&1 || true; fi
   rm -rf "$TMP_ROOT" 2>/dev/null || true
 }
+on_signal() {
+  if [[ -n "$CHILD_PID" ]]; then
+    kill -TERM -- "-$CHILD_PID" 2>/dev/null || kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 # ---------------------------------------------------------------------------------------------
 # What this machine has
@@ -202,6 +242,8 @@ done
 # The project's own tools, never a download (npx would fetch a missing one from the registry).
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
+export TMPDIR="$TEST_TMPDIR"
+
 echo "${BOLD}Lindung test suite${RESET} ($(node --version), CI=${CI:-unset}, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
 banner
 
@@ -228,7 +270,7 @@ integration_on_postgres() {
   else
     echo "    using LINDUNG_TEST_PG_URL (a server of yours; the tests create and drop their own databases)"
   fi
-  LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL="$url" vitest run --project integration --passWithNoTests || rc=$?
+  guarded env LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL="$url" vitest run --project integration --passWithNoTests || rc=$?
   if [[ -d "$PG_DIR" ]]; then bash scripts/pg-temp.sh stop "$PG_DIR" || true; fi
   return $rc
 }
