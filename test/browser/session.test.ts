@@ -26,6 +26,7 @@ afterAll(async () => {
 /** A page in its own context: no cookies shared with other tests. */
 async function newPage(): Promise<Page> {
   const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
   contexts.push(context);
   return context.newPage();
 }

@@ -46,7 +46,7 @@ function passwordForm(req: FastifyRequest, reply: FastifyReply, message: { ok?: 
     body: html`${req.session?.user.mustChangePassword ? html`<p class="ok">${t(lang, 'must_change_password')}</p>` : ''}
 ${message.error ? html`<div class="alert" role="alert">${message.error}</div>` : ''}
 ${message.ok ? html`<div class="ok" role="status">${message.ok}</div>` : ''}
-<form method="post" action="/account/password" class="form-grid">
+<form method="post" action="/account/password" class="form-grid" novalidate>
   <input type="hidden" name="_csrf" value="${req.session!.csrfToken}">
   <div><label for="currentPassword">${t(lang, 'current_password')}</label><input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required></div>
   <div><label for="newPassword">${t(lang, 'new_password')}</label><input id="newPassword" name="newPassword" type="password" autocomplete="new-password" minlength="10" required aria-describedby="pw-help"><small id="pw-help" class="muted">${lang === 'id' ? 'Minimal 10 karakter; kalimat pendek mudah diingat.' : 'At least 10 characters; a short sentence is easy to remember.'}</small></div>

@@ -44,8 +44,10 @@ async function listPage(req: FastifyRequest, reply: FastifyReply, state: ListSta
     error = e.detail[lang];
     status = e.status;
   }
-  // Regencies of the user's province for the area picker (a village operator keeps their own village).
-  const regencies = user.areaCode && user.areaCode.length > 5 ? [] : await childAreas(req.server.db, (user.areaCode ?? '53').slice(0, 2));
+  // The area picker offers only areas inside the user's own (the next level down: regencies for the
+  // province or the whole country, districts for a regency), never areas that would be refused.
+  // A village or district operator types a code instead.
+  const regencies = user.areaCode && user.areaCode.length > 5 ? [] : await childAreas(req.server.db, user.areaCode ?? '53');
   const hidden = (s: ListState, pageNo: number) => html`<input type="hidden" name="_csrf" value="${req.session!.csrfToken}"><input type="hidden" name="q" value="${s.q}"><input type="hidden" name="area" value="${s.area}"><input type="hidden" name="sort" value="${s.sort}"><input type="hidden" name="page" value="${pageNo}">`;
   return page(req, reply, {
     title: t(lang, 'nav_registry'),
@@ -95,7 +97,7 @@ async function detailPage(req: FastifyRequest, reply: FastifyReply, id: number, 
     status,
     body: html`<p><a href="/registry">← ${t(lang, 'back_to_list')}</a></p>
 ${notice.ok ? html`<div class="ok" role="status">${notice.ok}</div>` : ''}
-${notice.error ? html`<div class="alert" role="alert">${notice.error}</div>` : ''}
+${notice.error && !mayEdit ? html`<div class="alert" role="alert">${notice.error}</div>` : ''}
 <dl class="fields">
   ${field('nik', html`<code>${p.nik}</code>`)}
   ${field('kk', p.kk ? html`<code>${p.kk}</code>` : null)}
@@ -115,8 +117,9 @@ ${data.heirs.length === 0 ? html`<p>${t(lang, 'none')}</p>` : html`<div class="t
 <tbody>${data.heirs.map((h) => html`<tr><td data-label="${t(lang, 'name')}">${h.full_name}</td><td data-label="${t(lang, 'relation')}">${RELATION[h.relation]?.[lang] ?? h.relation}</td><td data-label="${t(lang, 'nik')}">${h.nik ? html`<code>${h.nik}</code>` : '—'}</td><td data-label="${t(lang, 'birth_date')}">${formatDate(h.birth_date, lang)}</td></tr>`)}</tbody></table></div>`}
 <h2>${t(lang, 'household')}</h2>
 ${data.household.length === 0 ? html`<p>${t(lang, 'none')}</p>` : html`<ul>${data.household.map((m) => html`<li><a href="/registry/${m.id}">${m.full_name}</a> (${formatDate(m.birth_date, lang)})</li>`)}</ul>`}
-${mayEdit ? html`<h2>${t(lang, 'edit')}</h2>
-<form method="post" action="/registry/${p.id}" class="form-grid">
+${mayEdit ? html`<h2 id="edit-title">${t(lang, 'edit')}</h2>
+${notice.error ? html`<div class="alert" role="alert" id="edit-error">${notice.error}</div>` : ''}
+<form method="post" action="/registry/${p.id}" class="form-grid" aria-labelledby="edit-title"${notice.error ? html` aria-describedby="edit-error"` : ''}>
   <input type="hidden" name="_csrf" value="${req.session!.csrfToken}"><input type="hidden" name="version" value="${p.version}">
   <div><label for="phone">${t(lang, 'phone')}</label><input id="phone" name="phone" value="${p.phone ?? ''}" inputmode="tel" autocomplete="off"></div>
   <div><label for="address">${t(lang, 'address')}</label><input id="address" name="address" value="${p.address ?? ''}"></div>
