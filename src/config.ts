@@ -11,8 +11,6 @@ export interface Config {
   sessionHours: number;
   /** Sign-in attempts per client address per minute, before 429 (account lockout is separate). */
   loginRatePerMinute: number;
-  /** Optional regency boundary file for the map (see docs/operations.md). */
-  regencyGeojson: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,6 +24,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.LINDUNG_SECURE_COOKIES === '1',
     sessionHours: Number(env.LINDUNG_SESSION_HOURS ?? 8),
     loginRatePerMinute: Number(env.LINDUNG_LOGIN_RATE ?? 20),
-    regencyGeojson: env.LINDUNG_REGENCY_GEOJSON ?? null,
   };
 }

@@ -23,6 +23,7 @@ import { startServer } from '../http/start.js';
 import { ROLES } from '../domain/roles.js';
 import { resetSyntheticCache } from '../web/layout.js';
 import { clearPublicSummaryCache } from '../features/registry/public-summary.js';
+import { clearSummaryCache } from '../features/registry/summary.js';
 
 class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -65,6 +66,7 @@ async function runDemo(db: Db, opts: { size: number; seed: number; replace: bool
   const result = await loadDemo(db, { size: opts.size, seed: opts.seed, replace: opts.replace, onProgress: progressBar('Demo') });
   resetSyntheticCache();
   clearPublicSummaryCache();
+  clearSummaryCache();
   return { ...result, usersCreated: users.created };
 }
 

@@ -18,6 +18,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   let nextId = 1;
   let nextTx = 1;
   let failure: Error | null = null;
+  let closing: Promise<void> | null = null;
 
   const ready = new Promise<void>((resolve, reject) => {
     pending.set(0, { resolve: () => resolve(), reject });
@@ -74,10 +75,14 @@ export async function openPglite(dataDir: string): Promise<Db> {
         throw e;
       }
     },
-    async close() {
-      if (!failure) await send({ op: 'close' }).catch(() => undefined);
-      worker.removeAllListeners('exit');
-      await worker.terminate();
+    close() {
+      // Idempotent: a second close must not wait for a worker that is already gone.
+      closing ??= (async () => {
+        if (!failure) await send({ op: 'close' }).catch(() => undefined);
+        worker.removeAllListeners('exit');
+        await worker.terminate();
+      })();
+      return closing;
     },
   };
 }

@@ -7,7 +7,7 @@ import { searchPersons, SORTS, MAX_PAGE_SIZE, isAreaCode, type SearchInput } fro
 import { getHeirs, getHistory, getHouseholdMembers, getPerson, PersonInputError, updatePerson, type PersonPatch } from './person.js';
 import { logAccess } from './access-log.js';
 import { masker } from './mask.js';
-import { regencySummary } from './summary.js';
+import { cachedRegencySummary } from './summary.js';
 import { publicSummary } from './public-summary.js';
 
 const SearchBody = Type.Object({
@@ -155,7 +155,7 @@ export function registryRoutes(app: FastifyInstance): void {
       checkAreaParam(area);
       return scoped(req, async (tx) => {
         if (area) await requireAreaInScope(tx, area);
-        return { regencies: await regencySummary(tx, area ?? null) };
+        return { regencies: await cachedRegencySummary(tx, actorOf(req).areaCode, area ?? null) };
       });
     },
   });

@@ -26,3 +26,21 @@ export async function regencySummary(tx: Queryable, area: string | null, provinc
     [prov, area],
   );
 }
+
+// Counting a million rows takes a moment: the same scope sees the same counts for half a minute.
+const cache = new Map<string, { at: number; rows: RegencyCount[] }>();
+const TTL_MS = 30_000;
+
+/** regencySummary for one user's scope, cached briefly per (user area, requested area). */
+export async function cachedRegencySummary(tx: Queryable, scopeArea: string | null, area: string | null): Promise<RegencyCount[]> {
+  const key = `${scopeArea ?? '*'}|${area ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.rows;
+  const rows = await regencySummary(tx, area);
+  cache.set(key, { at: Date.now(), rows });
+  return rows;
+}
+
+export function clearSummaryCache(): void {
+  cache.clear();
+}

@@ -6,7 +6,7 @@ import { page } from '../layout.js';
 import { formatNumber, t } from '../i18n.js';
 import { barChart } from '../chart.js';
 import { can } from '../../domain/roles.js';
-import { regencySummary, type RegencyCount } from '../../features/registry/summary.js';
+import { cachedRegencySummary, type RegencyCount } from '../../features/registry/summary.js';
 import { publicSummary } from '../../features/registry/public-summary.js';
 
 function summaryView(req: FastifyRequest, rows: RegencyCount[], withDetail: boolean) {
@@ -46,7 +46,7 @@ async function home(req: FastifyRequest, reply: FastifyReply) {
         : 'Your role does not open the worker registry. Features for your role (BPJS files, bank payments, Paritrana assessment) appear in the menu when available.'}</p>`,
     });
   }
-  const rows = await scoped(req, (tx) => regencySummary(tx, user.areaCode));
+  const rows = await scoped(req, (tx) => cachedRegencySummary(tx, user.areaCode, user.areaCode));
   return page(req, reply, {
     title: t(lang, 'nav_home'),
     body: html`${changed ? html`<p class="ok" role="status">${t(lang, 'password_changed')}</p>` : ''}${summaryView(req, rows, true)}`,

@@ -1,0 +1,557 @@
+/**
+ * Shared helpers for the benchmarks: statistics, machine facts, result files, spawning the real
+ * CLI, reading a process's memory from /proc, and a PostgreSQL cluster from scripts/pg-temp.sh.
+ * Benchmarks report; they never assert.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT = path.join(ROOT, 'bench', 'out');
+export const RESULTS = path.join(OUT, 'results.jsonl');
+/** The `lindung` command runs the sources with tsx, exactly like bin/lindung. */
+export const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+export const CLI = path.join(ROOT, 'src', 'cli', 'main.ts');
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Options {
+  engines: Engine[];
+  /** Workers; each benchmark has its own default (the target size). */
+  size?: number;
+  /** Size of the phase profile of the demo load (default 200,000). */
+  profileSize?: number;
+  /** Measured queries per search shape (default 250). */
+  queries?: number;
+  /** Restarts measured by the startup benchmark (default 3). */
+  restarts?: number;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Numbers
+
+export interface Stats {
+  count: number;
+  min: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** Nearest-rank percentile of sorted values (p in 0…100). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function stats(values: readonly number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const sum = s.reduce((a, b) => a + b, 0);
+  return {
+    count: s.length,
+    min: round(s[0] ?? NaN),
+    p50: round(percentile(s, 50)),
+    p95: round(percentile(s, 95)),
+    p99: round(percentile(s, 99)),
+    max: round(s[s.length - 1] ?? NaN),
+    mean: round(s.length ? sum / s.length : NaN),
+  };
+}
+
+export function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+export const mib = (kb: number) => `${Math.round(kb / 1024)} MiB`;
+export const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+/** A small seeded PRNG (mulberry32) so every run asks the same questions. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Output
+
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => String(c)))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function printTable(title: string, headers: string[], rows: (string | number)[][]): void {
+  console.log(`\n${title}\n${table(headers, rows)}\n`);
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  loadavg: number[];
+}
+
+export function machine(): Machine {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadavg: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Appends one JSON line per record to bench/out/results.jsonl, with the machine and the date. */
+export function record(bench: string, records: Record<string, unknown>[]): void {
+  fs.mkdirSync(OUT, { recursive: true });
+  const common = { date: new Date().toISOString(), bench, commit: gitCommit(), machine: machine() };
+  fs.appendFileSync(RESULTS, records.map((r) => `${JSON.stringify({ ...common, ...r })}\n`).join(''));
+}
+
+export function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Processes
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface Line {
+  at: number; // ms since spawn
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** The real CLI (`tsx src/cli/main.ts …`) as a child process, with its output lines timed. */
+export class CliProcess {
+  readonly child: ChildProcess;
+  readonly t0: number;
+  readonly lines: Line[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: { re: RegExp; resolve: (l: Line) => void }[] = [];
+  private lineListeners: ((l: Line) => void)[] = [];
+
+  constructor(args: string[], env: Record<string, string | undefined>) {
+    this.t0 = performance.now();
+    this.child = spawn(TSX, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LINDUNG_QUIET: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so stop() reaches the node process tsx starts
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let buf = '';
+      this.child[stream]!.setEncoding('utf8');
+      this.child[stream]!.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          this.onLine({ at: performance.now() - this.t0, stream, text: buf.slice(0, i) });
+          buf = buf.slice(i + 1);
+        }
+      });
+      this.child[stream]!.on('end', () => {
+        if (buf) this.onLine({ at: performance.now() - this.t0, stream, text: buf });
+        buf = '';
+      });
+    }
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // Never leave a server behind when the benchmark itself ends early.
+    const pgid = this.child.pid!;
+    const onExit = () => {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    process.on('exit', onExit);
+    void this.exited.then(() => setTimeout(() => process.removeListener('exit', onExit), 5000).unref());
+  }
+
+  private onLine(l: Line): void {
+    this.lines.push(l);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`  [cli +${Math.round(l.at)} ms] ${l.text}\n`);
+    for (const f of this.lineListeners) f(l);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.re.test(l.text)) return true;
+      w.resolve(l);
+      return false;
+    });
+  }
+
+  onLineListener(f: (l: Line) => void): void {
+    this.lineListeners.push(f);
+  }
+
+  /** Resolves with the first line matching `re` (also one already seen); rejects on exit or timeout. */
+  waitFor(re: RegExp, timeoutMs: number): Promise<Line> {
+    const seen = this.lines.find((l) => re.test(l.text));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${re}\n${this.tail()}`)), timeoutMs);
+      const w = { re, resolve: (l: Line) => (clearTimeout(timer), resolve(l)) };
+      this.waiters.push(w);
+      void this.exited.then((code) => {
+        clearTimeout(timer);
+        if (this.waiters.includes(w)) reject(new Error(`the CLI exited (code ${code}) before ${re}\n${this.tail()}`));
+      });
+    });
+  }
+
+  tail(n = 15): string {
+    return this.lines.slice(-n).map((l) => `  ${l.stream}: ${l.text}`).join('\n');
+  }
+
+  stdout(): string {
+    return this.lines.filter((l) => l.stream === 'stdout').map((l) => l.text).join('\n');
+  }
+
+  /** PID of the node process that runs the app (tsx starts it as its child). */
+  async appPid(timeoutMs = 10_000): Promise<number> {
+    const wrapper = this.child.pid!;
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const kids = childrenOf(wrapper).filter((pid) => cmdline(pid).includes('main.ts'));
+      if (kids.length) return kids[0]!;
+      if (this.child.exitCode !== null) break;
+      await sleep(20);
+    }
+    return wrapper; // tsx ran the app in-process (older tsx)
+  }
+
+  /** SIGTERM to the process group; SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const pgid = this.child.pid!;
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const done = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!done) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await this.exited;
+    }
+    // The app node process may outlive the wrapper for a moment: wait for the group to empty.
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        return;
+      }
+      await sleep(50);
+    }
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // Kernels without the children file: scan every process's parent.
+    return fs
+      .readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+export interface Mem {
+  /** Peak resident set size (VmHWM), KiB. */
+  hwmKb: number;
+  /** Current resident set size (VmRSS), KiB. */
+  rssKb: number;
+}
+
+/** Memory of a process from /proc/PID/status; null when it is gone. */
+export function memoryOf(pid: number): Mem | null {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
+    return { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's memory every `everyMs` until stopped; keeps the highest values seen. */
+export function memorySampler(pid: number, everyMs = 250) {
+  const samples: { at: number; rssKb: number; hwmKb: number }[] = [];
+  const t0 = performance.now();
+  let last: Mem | null = null;
+  const take = () => {
+    const m = memoryOf(pid);
+    if (m) {
+      last = m;
+      samples.push({ at: Math.round(performance.now() - t0), ...m });
+    }
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    samples,
+    /** The latest reading (VmHWM is already the peak since the process started). */
+    now(): Mem | null {
+      take();
+      return last;
+    },
+    stop(): Mem | null {
+      clearInterval(timer);
+      take();
+      return last;
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// HTTP
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+export interface HttpResult {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+  ms: number;
+}
+
+export function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  opts: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number; keepAlive?: boolean } = {},
+): Promise<HttpResult> {
+  const t = performance.now();
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        agent: opts.keepAlive === false ? false : agent,
+        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        timeout: opts.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers, ms: performance.now() - t }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 10_000} ms`)));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+/** Polls GET /api/health every `everyMs` until it answers 200; returns the ms since `t0`. */
+export async function waitHealthy(port: number, t0: number, cli: CliProcess, timeoutMs = 120_000, everyMs = 10): Promise<number> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    if (cli.child.exitCode !== null) throw new Error(`the server exited (code ${cli.child.exitCode})\n${cli.tail()}`);
+    try {
+      const r = await request(port, 'GET', '/api/health', { timeoutMs: 2000, keepAlive: false });
+      if (r.status === 200) return performance.now() - t0;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`/api/health did not answer within ${timeoutMs} ms\n${cli.tail()}`);
+}
+
+/** Signs in over the API; returns the headers later requests need (cookie + CSRF token). */
+export async function signIn(port: number, username: string, password: string): Promise<Record<string, string>> {
+  const r = await request(port, 'POST', '/api/auth/login', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`sign-in as ${username} failed: ${r.status} ${r.body.slice(0, 300)}`);
+  const setCookie = r.headers['set-cookie'] ?? [];
+  const cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = JSON.parse(r.body) as { csrfToken: string };
+  return { cookie, 'x-csrf-token': csrfToken };
+}
+
+// ------------------------------------------------------------------------------------------------
+// PostgreSQL: a cluster from scripts/pg-temp.sh, started and always stopped by the benchmark.
+
+const PG_TEMP = path.join(ROOT, 'scripts', 'pg-temp.sh');
+
+function asPostgresOwner(cmd: string, args: string[]): string {
+  const root = process.getuid?.() === 0;
+  return execFileSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, { cwd: '/', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export interface PgCluster {
+  url: string;
+  dir: string;
+  port: number;
+  /** Stops the server; keeps the data folder when `keep`, deletes it otherwise. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PostgreSQL in `dir`: a new cluster via scripts/pg-temp.sh when `dir` is empty, or the
+ * existing cluster kept by an earlier benchmark (same settings: fsync off, as pg-temp.sh does).
+ * `keep`: stop with pg_ctl (fast) and keep the folder for later benchmarks, instead of deleting it.
+ */
+export async function startPostgres(dir: string, keep: boolean): Promise<PgCluster> {
+  const port = await freePort();
+  const existing = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  let url: string;
+  if (!existing) {
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new Error(`${dir} exists and is not a cluster: remove it first`);
+    url = execFileSync('bash', [PG_TEMP, 'start', dir, String(port)], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } else {
+    const bin = execFileSync('bash', [PG_TEMP, 'find'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true }); // left by a killed run
+    asPostgresOwner(path.join(bin, 'pg_ctl'), [
+      '-D', dir, '-l', path.join(dir, 'server.log'), '-t', '120', '-w',
+      '-o', `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ]);
+    url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  }
+  let stopped = false;
+  // Synchronous, so that it also runs from an 'exit' handler.
+  const stopSync = () => {
+    if (stopped) return;
+    stopped = true;
+    if (keep) {
+      try {
+        const bin = execFileSync('bash', [PG_TEMP, 'find'], { cwd: ROOT, encoding: 'utf8' }).trim();
+        asPostgresOwner(path.join(bin, 'pg_ctl'), ['-D', dir, '-m', 'fast', '-w', '-t', '120', 'stop']);
+      } catch (e) {
+        log(`pg_ctl stop failed (${(e as Error).message}); stopping it the pg-temp way (deletes ${dir})`);
+        execFileSync('bash', [PG_TEMP, 'stop', dir], { cwd: ROOT, stdio: 'inherit' });
+      }
+    } else {
+      execFileSync('bash', [PG_TEMP, 'stop', dir], { cwd: ROOT, stdio: 'inherit' });
+    }
+  };
+  // Never leave a server behind: run.ts turns Ctrl-C and SIGTERM into process.exit, which lands here.
+  const onExit = () => {
+    try {
+      stopSync();
+    } catch {
+      /* best effort */
+    }
+  };
+  process.once('exit', onExit);
+  return {
+    url,
+    dir,
+    port,
+    async stop() {
+      process.removeListener('exit', onExit);
+      stopSync();
+    },
+  };
+}
+
+/** Runs `fn` with a PostgreSQL cluster and stops it afterwards, whatever happens. */
+export async function withPostgres<T>(dir: string, keep: boolean, fn: (pg: PgCluster) => Promise<T>): Promise<T> {
+  const pg = await startPostgres(dir, keep);
+  try {
+    return await fn(pg);
+  } finally {
+    await pg.stop();
+  }
+}
+
+/** Size of a folder in bytes (du -sb), or null. */
+export function folderBytes(dir: string): number | null {
+  try {
+    return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+  } catch {
+    return null;
+  }
+}
+
+export function rmrf(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Where the benchmark databases live (git-ignored). */
+export const dbDir = (engine: Engine, size: number) => path.join(OUT, 'db', `${engine === 'pglite' ? 'pglite' : 'pg'}-${size}`);
