@@ -5,9 +5,17 @@ import { Readable } from 'node:stream';
 import { PARSERS } from './parsers.js';
 import { DbError, type Db, type Param, type Queryable } from './types.js';
 
+// Arrays: PGlite parses elements with the element parsers above; pg needs them spelled out.
+// 1009 = text[]; the TypeId enum of @types/pg does not list array types.
+const textArray = (pg.types.getTypeParser as (oid: number) => (v: string) => string[])(1009);
+const PG_ONLY: Record<number, (value: string) => unknown> = {
+  1016: (v) => textArray(v).map((x) => (x === null ? null : Number(x))), // bigint[]
+  1182: (v) => textArray(v), // date[] as 'YYYY-MM-DD' strings
+};
+
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    PARSERS[oid] ?? PG_ONLY[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 function wrapError(e: unknown): never {

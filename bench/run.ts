@@ -1,0 +1,105 @@
+/**
+ * Benchmarks of issue #2. Usage:
+ *
+ *   npm run bench -- NAME [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N]
+ *
+ *   NAME      startup | demo | search | health | memory | all
+ *   --engine  default: both for startup, demo and search; pglite for health and memory
+ *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
+ *
+ * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
+ * Run one at a time (2-core machines): `all` runs them in sequence: demo first, whose 1M
+ * databases (bench/out/db/) search reuses.
+ */
+import { log, machine, type Engine, type Options } from './lib.js';
+import { runStartup } from './startup.js';
+import { runDemo } from './demo.js';
+import { runSearch } from './search.js';
+import { reportHealth, runHealth, runHealthMemory } from './health.js';
+import { reportMemory, runMemory } from './memory.js';
+
+const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'all'] as const;
+type Name = (typeof NAMES)[number];
+
+function usage(msg?: string): never {
+  if (msg) console.error(msg);
+  console.error('usage: npm run bench -- startup|demo|search|health|memory|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N]');
+  process.exit(2);
+}
+
+function parse(argv: string[]): { name: Name; engine: string | null; opts: Omit<Options, 'engines'> } {
+  let name: Name | null = null;
+  let engine: string | null = null;
+  const opts: Omit<Options, 'engines'> = {};
+  const num = (flag: string, v: string | undefined) => {
+    const n = Number(v?.replace(/_/g, ''));
+    if (!Number.isSafeInteger(n) || n < 1) usage(`${flag} needs a whole number, not '${v}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--engine') engine = argv[++i] ?? '';
+    else if (a === '--size') opts.size = num(a, argv[++i]);
+    else if (a === '--profile-size') opts.profileSize = num(a, argv[++i]);
+    else if (a === '--queries') opts.queries = num(a, argv[++i]);
+    else if (a === '--restarts') opts.restarts = num(a, argv[++i]);
+    else if (a === '--help' || a === '-h') usage();
+    else if ((NAMES as readonly string[]).includes(a) && !name) name = a as Name;
+    else usage(`unknown argument '${a}'`);
+  }
+  if (!name) usage('which benchmark?');
+  if (engine !== null && !['pglite', 'postgres', 'both'].includes(engine)) usage(`--engine must be pglite, postgres or both, not '${engine}'`);
+  return { name, engine, opts };
+}
+
+function engines(flag: string | null, fallback: Engine[]): Engine[] {
+  if (flag === 'both') return ['pglite', 'postgres'];
+  if (flag === 'pglite' || flag === 'postgres') return [flag];
+  return fallback;
+}
+
+async function main(): Promise<void> {
+  const { name, engine, opts } = parse(process.argv.slice(2));
+  // Ctrl-C / SIGTERM: exit, so the 'exit' handlers stop the servers and clusters we started.
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+  const m = machine();
+  log(`${name} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadavg.join(' ')}`);
+  const both: Engine[] = ['pglite', 'postgres'];
+  const t0 = performance.now();
+  switch (name) {
+    case 'startup':
+      await runStartup({ ...opts, engines: engines(engine, both) });
+      break;
+    case 'demo':
+      await runDemo({ ...opts, engines: engines(engine, both) });
+      break;
+    case 'search':
+      await runSearch({ ...opts, engines: engines(engine, both) });
+      break;
+    case 'health':
+      await runHealth({ ...opts, engines: engines(engine, ['pglite']) });
+      break;
+    case 'memory':
+      await runMemory({ ...opts, engines: engines(engine, ['pglite']) });
+      break;
+    case 'all': {
+      await runDemo({ ...opts, engines: engines(engine, both) });
+      await runSearch({ ...opts, engines: engines(engine, both) });
+      await runStartup({ ...opts, size: undefined, engines: engines(engine, both) });
+      const hm = await runHealthMemory({ ...opts, engines: engines(engine, ['pglite']) });
+      reportHealth(hm);
+      reportMemory(hm);
+      break;
+    }
+  }
+  log(`${name} done in ${Math.round((performance.now() - t0) / 1000)} s; load ${machine().loadavg.join(' ')}; figures appended to bench/out/results.jsonl`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    process.exit(1);
+  },
+);
