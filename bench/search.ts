@@ -12,7 +12,8 @@ import { openDatabase } from '../src/db/open.js';
 import { asActor, type Actor } from '../src/db/scope.js';
 import type { Db, Param, Queryable } from '../src/db/types.js';
 import { searchPersons, type SearchInput } from '../src/features/registry/search.js';
-import { OUT, dbDir, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { relationSizes } from './demo.js';
+import { OUT, dbDir, folderBytes, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
 
 export const SEARCH_P95_TARGET_MS = 50;
 
@@ -168,8 +169,10 @@ export async function runSearch(opts: Options): Promise<void> {
     try {
       if (engine === 'postgres') pg = await startPostgres(dir, true);
       db = await openDatabase(engine === 'pglite' ? { dataDir: dir, databaseUrl: null } : { dataDir: '', databaseUrl: pg!.url });
-      const [n] = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM person');
-      log(`search: ${engine}: ${Number(n?.n).toLocaleString('en')} people`);
+      const rel = await relationSizes(db);
+      const bytes = folderBytes(dir);
+      printTable(`search: ${engine}: the database (${dir}, ${bytes ? Math.round(bytes / 1024 / 1024) : '?'} MiB on disk)`, ['table', 'rows', 'MiB incl. indexes'], rel.map((x) => [x.name, x.rows.toLocaleString('en'), x.mb]));
+      record('search', [{ kind: 'database', engine, size, folderBytes: bytes, relations: rel }]);
       const { results, plans } = await measure(db, engine, perShape);
       fs.writeFileSync(path.join(OUT, `search-plans-${engine}.txt`), plans);
       all.push(...results);

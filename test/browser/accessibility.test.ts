@@ -177,10 +177,10 @@ describe('phone layout', () => {
     return page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
-      theadDisplay: [...document.querySelectorAll('main table.stack thead')].map((t) => getComputedStyle(t).display),
-      rowDisplay: [...document.querySelectorAll('main table.stack tbody tr')].map((t) => getComputedStyle(t).display),
+      theadDisplay: Array.from(document.querySelectorAll('main table.stack thead')).map((t) => getComputedStyle(t).display),
+      rowDisplay: Array.from(document.querySelectorAll('main table.stack tbody tr')).map((t) => getComputedStyle(t).display),
       // Any element sticking out to the right of the viewport.
-      overflowing: [...document.querySelectorAll('body *')]
+      overflowing: Array.from(document.querySelectorAll('body *'))
         .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
         .map((el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? `.${el.className}` : '')),
     }));
@@ -225,5 +225,32 @@ describe('phone layout', () => {
       expect(l.theadDisplay.every((d) => d === 'none')).toBe(true);
       await page.screenshot({ path: `tmp/browser-phone-${name}.png`, fullPage: true });
     }
+  });
+
+  it('the chart of every regency stays legible on the phone: real-size text, nothing cut off', async () => {
+    const page = await newPage(phone);
+    await signInThroughForm(page, server, 'national', PASSWORD);
+    const chart = await page.$eval('svg.chart', (svg) => {
+      const box = svg.getBoundingClientRect();
+      const texts = Array.from(svg.querySelectorAll('text')).map((t) => ({ text: t.textContent, r: t.getBoundingClientRect(), size: parseFloat(getComputedStyle(t).fontSize) }));
+      return {
+        width: box.width,
+        labels: texts.length,
+        // Rendered height of the text on screen: a scaled-down drawing makes it tiny.
+        smallest: Math.min(...texts.map((t) => t.r.height)),
+        cut: texts.filter((t) => t.r.left < box.left - 0.5 || t.r.right > box.right + 0.5).map((t) => t.text),
+      };
+    });
+    expect(chart.width).toBeLessThanOrEqual(390);
+    expect(chart.labels).toBe(2 * 22); // a name and a number per regency of NTT
+    expect(chart.smallest).toBeGreaterThanOrEqual(12);
+    expect(chart.cut).toEqual([]);
+    const l = await layout(page);
+    expect(l.scrollWidth).toBeLessThanOrEqual(390);
+    expect(l.overflowing).toEqual([]);
+    // The totals row is a card with labelled numbers too.
+    const totals = await page.$$eval('main table.stack tfoot td', (tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+    expect(totals).toEqual(['"Pekerja"', '"Perempuan"', '"Miskin ekstrem"', '"Disabilitas"']);
+    await page.locator('svg.chart').screenshot({ path: 'tmp/browser-phone-chart.png' });
   });
 });

@@ -37,7 +37,7 @@ const path = (page: Page) => new URL(page.url()).pathname;
 /** Names and NIKs of the result rows, as shown. */
 function resultRows(page: Page): Promise<{ name: string; nik: string }[]> {
   return page.$$eval('main table.stack tbody tr', (trs) =>
-    trs.map((tr) => ({ name: tr.cells[0]!.textContent!.trim(), nik: tr.cells[1]!.textContent!.trim() })),
+    (trs as HTMLTableRowElement[]).map((tr) => ({ name: tr.cells[0]!.textContent!.trim(), nik: tr.cells[1]!.textContent!.trim() })),
   );
 }
 
@@ -56,7 +56,7 @@ async function search(page: Page, fields: { q?: string; area?: string }): Promis
 /** The rows of the history table: [when, who, what]. */
 function historyRows(page: Page): Promise<string[][]> {
   return page.$$eval('[data-testid="history"] tbody tr', (trs) =>
-    trs.map((tr) => Array.from(tr.cells, (td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
+    (trs as HTMLTableRowElement[]).map((tr) => Array.from(tr.cells, (td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())),
   );
 }
 

@@ -90,7 +90,7 @@ describe('sign-in', () => {
     await signInThroughForm(page, server, 'national', PASSWORD);
     expect(path(page)).toBe('/');
     const counts = Object.fromEntries(
-      await page.$$eval('table.stack tbody tr', (trs) => trs.map((tr) => [tr.cells[0]!.textContent!.trim(), tr.cells[1]!.textContent!.trim()])),
+      await page.$$eval('table.stack tbody tr', (trs) => (trs as HTMLTableRowElement[]).map((tr) => [tr.cells[0]!.textContent!.trim(), tr.cells[1]!.textContent!.trim()])),
     );
     expect(Object.keys(counts).length).toBeGreaterThan(20);
     expect(counts['Kabupaten Kupang']).toBe('2');
@@ -221,7 +221,9 @@ describe('public page', () => {
       expect(body).not.toContain(secret);
     }
     // Counts per regency, no links into the registry.
-    const rows = await page.$$eval('table.stack tbody tr', (trs) => trs.map((tr) => [tr.cells[0]!.textContent!.trim(), tr.cells[1]!.textContent!.trim()]));
+    const rows = await page.$$eval('table.stack tbody tr', (trs) =>
+      (trs as HTMLTableRowElement[]).map((tr) => [tr.cells[0]!.textContent!.trim(), tr.cells[1]!.textContent!.trim()]),
+    );
     expect(rows).toContainEqual(['Kabupaten Kupang', '2']);
     expect(rows).toContainEqual(['Kabupaten Ende', '1']);
     expect(await page.locator('main a[href^="/registry"]').count()).toBe(0);

@@ -30,7 +30,7 @@ ${barChart(rows.map((r) => ({ label: r.name.replace(/^Kabupaten /, ''), value: r
 <tbody>${rows.map(
     (r) => html`<tr><td data-label="${t(lang, 'regency')}">${withDetail ? html`<a href="/registry?area=${r.code}">${r.name}</a>` : r.name}</td><td class="num" data-label="${t(lang, 'workers')}">${n(r.workers)}</td><td class="num" data-label="${t(lang, 'women')}">${n(r.women)}</td><td class="num" data-label="${t(lang, 'extreme_poor')}">${n(r.extreme_poor)}</td><td class="num" data-label="${t(lang, 'disability')}">${n(r.disability)}</td></tr>`,
   )}</tbody>
-<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td class="num">${n(total)}</td><td class="num">${n(women)}</td><td class="num">${n(extreme)}</td><td class="num">${n(disability)}</td></tr></tfoot>
+<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td class="num" data-label="${t(lang, 'workers')}">${n(total)}</td><td class="num" data-label="${t(lang, 'women')}">${n(women)}</td><td class="num" data-label="${t(lang, 'extreme_poor')}">${n(extreme)}</td><td class="num" data-label="${t(lang, 'disability')}">${n(disability)}</td></tr></tfoot>
 </table></div>`;
 }
 
