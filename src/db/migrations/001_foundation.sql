@@ -183,7 +183,6 @@ CREATE TABLE audit_log (
   after jsonb,
   entry_hash bytea NOT NULL
 );
-CREATE INDEX audit_log_block ON audit_log (block_id, id);
 CREATE INDEX audit_log_subject ON audit_log (subject, id);
 
 CREATE FUNCTION lindung_audit_entry_hash(table_name text, op char, row_key text, actor_id bigint,
@@ -204,6 +203,7 @@ DECLARE
   blk bigint;
   prev bytea;
   cnt bigint;
+  hashes bytea;
   key_col text := TG_ARGV[0];
   subj_type text := TG_ARGV[1];
   subj_col text := TG_ARGV[2];
@@ -221,42 +221,56 @@ BEGIN
   INSERT INTO audit_block (prev_hash, hash, entry_count) VALUES (coalesce(prev, '\x'::bytea), '\x'::bytea, 0)
     RETURNING id INTO blk;
 
-  CREATE TEMP TABLE IF NOT EXISTS lindung_audit_change (old_j jsonb, new_j jsonb) ON COMMIT DELETE ROWS;
+  -- One INSERT … SELECT per statement, straight from the transition table(s). The area of a row
+  -- that has none of its own (an heir) is its person's village.
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO lindung_audit_change SELECT NULL, to_jsonb(r) - 'password_hash' FROM new_rows r;
+    WITH ins AS (
+    INSERT INTO audit_log (block_id, at, actor_id, actor_label, request_id, table_name, op, row_key, subject, area_code,
+        before, after, entry_hash)
+    SELECT blk, now(), actor, label, req, TG_TABLE_NAME, op, c.k, subj_type || ':' || c.s, c.a, NULL, c.j,
+           lindung_audit_entry_hash(TG_TABLE_NAME, op, c.k, actor, label, now(), NULL, c.j)
+      FROM (SELECT j, j ->> key_col AS k, j ->> subj_col AS s,
+                   CASE WHEN area_src = 'person'
+                        THEN (SELECT p.village_code FROM person p WHERE p.id = (j ->> subj_col)::bigint)
+                        ELSE j ->> area_src END AS a
+              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM new_rows r) x) c
+    RETURNING id, entry_hash)
+    SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
   ELSIF TG_OP = 'UPDATE' THEN
-    INSERT INTO lindung_audit_change
-      SELECT o.j, nn.j
-      FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM old_rows r) o
-      JOIN (SELECT to_jsonb(r) - 'password_hash' AS j FROM new_rows r) nn ON (o.j ->> key_col) = (nn.j ->> key_col)
-      WHERE o.j IS DISTINCT FROM nn.j;
+    WITH ins AS (
+    INSERT INTO audit_log (block_id, at, actor_id, actor_label, request_id, table_name, op, row_key, subject, area_code,
+        before, after, entry_hash)
+    SELECT blk, now(), actor, label, req, TG_TABLE_NAME, op, c.k, subj_type || ':' || c.s, c.a, c.o, c.j,
+           lindung_audit_entry_hash(TG_TABLE_NAME, op, c.k, actor, label, now(), c.o, c.j)
+      FROM (SELECT o.j AS o, nn.j, nn.j ->> key_col AS k, nn.j ->> subj_col AS s,
+                   CASE WHEN area_src = 'person'
+                        THEN (SELECT p.village_code FROM person p WHERE p.id = (nn.j ->> subj_col)::bigint)
+                        ELSE nn.j ->> area_src END AS a
+              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM old_rows r) o
+              JOIN (SELECT to_jsonb(r) - 'password_hash' AS j FROM new_rows r) nn ON (o.j ->> key_col) = (nn.j ->> key_col)
+             WHERE o.j IS DISTINCT FROM nn.j) c
+    RETURNING id, entry_hash)
+    SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
   ELSE
-    INSERT INTO lindung_audit_change SELECT to_jsonb(r) - 'password_hash', NULL FROM old_rows r;
+    WITH ins AS (
+    INSERT INTO audit_log (block_id, at, actor_id, actor_label, request_id, table_name, op, row_key, subject, area_code,
+        before, after, entry_hash)
+    SELECT blk, now(), actor, label, req, TG_TABLE_NAME, op, c.k, subj_type || ':' || c.s, c.a, c.j, NULL,
+           lindung_audit_entry_hash(TG_TABLE_NAME, op, c.k, actor, label, now(), c.j, NULL)
+      FROM (SELECT j, j ->> key_col AS k, j ->> subj_col AS s,
+                   CASE WHEN area_src = 'person'
+                        THEN (SELECT p.village_code FROM person p WHERE p.id = (j ->> subj_col)::bigint)
+                        ELSE j ->> area_src END AS a
+              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM old_rows r) x) c
+    RETURNING id, entry_hash)
+    SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
   END IF;
-
-  INSERT INTO audit_log (block_id, at, actor_id, actor_label, request_id, table_name, op, row_key, subject, area_code,
-      before, after, entry_hash)
-  SELECT blk, now(), actor, label, req, TG_TABLE_NAME, op, k, subj_type || ':' || s, a, c.old_j, c.new_j,
-         lindung_audit_entry_hash(TG_TABLE_NAME, op, k, actor, label, now(), c.old_j, c.new_j)
-  FROM (
-    SELECT old_j, new_j,
-           coalesce(new_j, old_j) ->> key_col AS k,
-           coalesce(new_j, old_j) ->> subj_col AS s,
-           CASE WHEN area_src = 'person'
-                THEN (SELECT p.village_code FROM person p WHERE p.id = (coalesce(new_j, old_j) ->> subj_col)::bigint)
-                ELSE coalesce(new_j, old_j) ->> area_src END AS a
-    FROM lindung_audit_change
-  ) c;
-  GET DIAGNOSTICS cnt = ROW_COUNT;
-  TRUNCATE lindung_audit_change;
 
   IF cnt = 0 THEN
     DELETE FROM audit_block WHERE id = blk;
   ELSE
-    UPDATE audit_block b
-       SET entry_count = cnt,
-           hash = sha256(b.prev_hash || (SELECT string_agg(entry_hash, ''::bytea ORDER BY id) FROM audit_log WHERE block_id = blk))
-     WHERE b.id = blk;
+    -- The block's hash from the entries just written: no second read of audit_log.
+    UPDATE audit_block SET entry_count = cnt, hash = sha256(coalesce(prev, '\x'::bytea) || hashes) WHERE id = blk;
   END IF;
   RETURN NULL;
 END $$;

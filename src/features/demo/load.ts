@@ -108,18 +108,28 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions = {}): Promise<Load
 
   const total = { persons: 0, households: 0, heirs: 0 };
   opts.onProgress?.(0, size);
-  for (const batch of generateDemo(input, opts.batchSize ?? 20_000)) {
-    await asSystem(db, DEMO_ACTOR, async (tx) => {
+  // The next batch is generated while the database copies the current one: PGlite works in its
+  // own thread and PostgreSQL in its own process. Batches of 10,000 keep each pause of this
+  // thread (generating one batch) well under the 200 ms a health check may wait.
+  const batches = generateDemo(input, opts.batchSize ?? 10_000);
+  let next = batches.next();
+  while (!next.done) {
+    const batch = next.value;
+    const copied = asSystem(db, DEMO_ACTOR, async (tx) => {
       if (batch.counts.households) await tx.copyFrom(COPY_HOUSEHOLD, batch.households);
       if (batch.counts.persons) await tx.copyFrom(COPY_PERSON, batch.persons);
       if (batch.counts.heirs) await tx.copyFrom(COPY_HEIR, batch.heirs);
     });
+    // Handled below, after the next batch is generated; this keeps Node from calling it unhandled meanwhile.
+    copied.catch(() => undefined);
+    // Let waiting requests run before the next batch is generated.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    next = batches.next();
+    await copied;
     total.persons += batch.counts.persons;
     total.households += batch.counts.households;
     total.heirs += batch.counts.heirs;
     opts.onProgress?.(total.persons, size);
-    // Let requests waiting on the event loop in between batches.
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   await db.exec('ANALYZE household, person, heir');
