@@ -10,6 +10,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { acquireLock } from '../src/db/lock.js';
+import { openPglite } from '../src/db/pglite-client.js';
+import { openPostgres } from '../src/db/pg-client.js';
+import type { Db } from '../src/db/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = path.join(ROOT, 'bench', 'out');
@@ -132,9 +136,9 @@ export function machine(): Machine {
   };
 }
 
-function gitCommit(): string | null {
+function git(args: string[]): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
@@ -143,7 +147,9 @@ function gitCommit(): string | null {
 /** Appends one JSON line per record to bench/out/results.jsonl, with the machine and the date. */
 export function record(bench: string, records: Record<string, unknown>[]): void {
   fs.mkdirSync(OUT, { recursive: true });
-  const common = { date: new Date().toISOString(), bench, commit: gitCommit(), machine: machine() };
+  // Other people change src/ while benchmarks run: name the commit and whether src/ had local changes.
+  const dirty = git(['status', '--porcelain', '--', 'src']);
+  const common = { date: new Date().toISOString(), bench, commit: git(['rev-parse', '--short', 'HEAD']), srcDirty: dirty === null ? null : dirty.length > 0, machine: machine() };
   fs.appendFileSync(RESULTS, records.map((r) => `${JSON.stringify({ ...common, ...r })}\n`).join(''));
 }
 
@@ -551,6 +557,29 @@ export function folderBytes(dir: string): number | null {
 
 export function rmrf(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Opens a database a benchmark made earlier without running migrations: the CLI migrated it, and
+ * a migration file edited since (others work on src/ meanwhile) must not stop the measurement.
+ */
+export async function openExisting(engine: Engine, target: string): Promise<Db> {
+  if (engine === 'postgres') return openPostgres(target);
+  const release = acquireLock(target);
+  try {
+    const inner = await openPglite(path.join(target, 'pg'));
+    return {
+      ...inner,
+      kind: inner.kind,
+      async close() {
+        await inner.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 /** Where the benchmark databases live (git-ignored). */

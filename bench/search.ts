@@ -8,12 +8,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../src/db/open.js';
 import { asActor, type Actor } from '../src/db/scope.js';
 import type { Db, Param, Queryable } from '../src/db/types.js';
 import { searchPersons, type SearchInput } from '../src/features/registry/search.js';
 import { relationSizes } from './demo.js';
-import { OUT, dbDir, folderBytes, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { OUT, dbDir, folderBytes, openExisting, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
 
 export const SEARCH_P95_TARGET_MS = 50;
 
@@ -168,7 +167,7 @@ export async function runSearch(opts: Options): Promise<void> {
     let db: Db | null = null;
     try {
       if (engine === 'postgres') pg = await startPostgres(dir, true);
-      db = await openDatabase(engine === 'pglite' ? { dataDir: dir, databaseUrl: null } : { dataDir: '', databaseUrl: pg!.url });
+      db = await openExisting(engine, engine === 'pglite' ? dir : pg!.url);
       const rel = await relationSizes(db);
       const bytes = folderBytes(dir);
       printTable(`search: ${engine}: the database (${dir}, ${bytes ? Math.round(bytes / 1024 / 1024) : '?'} MiB on disk)`, ['table', 'rows', 'MiB incl. indexes'], rel.map((x) => [x.name, x.rows.toLocaleString('en'), x.mb]));

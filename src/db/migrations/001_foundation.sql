@@ -212,6 +212,8 @@ DECLARE
   label text := coalesce(nullif(current_setting('lindung.actor', true), ''), 'system');
   req text := nullif(current_setting('lindung.request_id', true), '');
   op char := left(TG_OP, 1);
+  -- Removing a key rebuilds the whole jsonb value: only done where a secret lives.
+  secret boolean := TG_TABLE_NAME = 'app_user';
 BEGIN
   IF current_setting('lindung.restoring', true) = 'on' THEN
     RETURN NULL; -- a restore copies history verbatim
@@ -233,7 +235,7 @@ BEGIN
                    CASE WHEN area_src = 'person'
                         THEN (SELECT p.village_code FROM person p WHERE p.id = (j ->> subj_col)::bigint)
                         ELSE j ->> area_src END AS a
-              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM new_rows r) x) c
+              FROM (SELECT CASE WHEN secret THEN to_jsonb(r) - 'password_hash' ELSE to_jsonb(r) END AS j FROM new_rows r) x) c
     RETURNING id, entry_hash)
     SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
   ELSIF TG_OP = 'UPDATE' THEN
@@ -246,8 +248,8 @@ BEGIN
                    CASE WHEN area_src = 'person'
                         THEN (SELECT p.village_code FROM person p WHERE p.id = (nn.j ->> subj_col)::bigint)
                         ELSE nn.j ->> area_src END AS a
-              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM old_rows r) o
-              JOIN (SELECT to_jsonb(r) - 'password_hash' AS j FROM new_rows r) nn ON (o.j ->> key_col) = (nn.j ->> key_col)
+              FROM (SELECT CASE WHEN secret THEN to_jsonb(r) - 'password_hash' ELSE to_jsonb(r) END AS j FROM old_rows r) o
+              JOIN (SELECT CASE WHEN secret THEN to_jsonb(r) - 'password_hash' ELSE to_jsonb(r) END AS j FROM new_rows r) nn ON (o.j ->> key_col) = (nn.j ->> key_col)
              WHERE o.j IS DISTINCT FROM nn.j) c
     RETURNING id, entry_hash)
     SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
@@ -261,7 +263,7 @@ BEGIN
                    CASE WHEN area_src = 'person'
                         THEN (SELECT p.village_code FROM person p WHERE p.id = (j ->> subj_col)::bigint)
                         ELSE j ->> area_src END AS a
-              FROM (SELECT to_jsonb(r) - 'password_hash' AS j FROM old_rows r) x) c
+              FROM (SELECT CASE WHEN secret THEN to_jsonb(r) - 'password_hash' ELSE to_jsonb(r) END AS j FROM old_rows r) x) c
     RETURNING id, entry_hash)
     SELECT count(*), string_agg(entry_hash, ''::bytea ORDER BY id) INTO cnt, hashes FROM ins;
   END IF;
