@@ -18,7 +18,7 @@ export interface RankKey {
   tiebreak: string | number;
 }
 
-function compareNullableLast<T>(a: T | null, b: T | null): number {
+function compareNullableLast(a: number | string | null, b: number | string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;

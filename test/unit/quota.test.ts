@@ -40,7 +40,7 @@ function quotas(result: QuotaAllocation[]): Record<string, number> {
   return Object.fromEntries(result.map((r) => [r.code, r.quota]));
 }
 
-function total(result: QuotaAllocation[]): number {
+function sumQuotas(result: QuotaAllocation[]): number {
   return result.reduce((a, r) => a + r.quota, 0);
 }
 
@@ -73,7 +73,7 @@ describe('allocateQuota: NTT 2025 (100,000 across 22 regencies by poor populatio
 
   it('sums exactly to 100,000 and keeps the input order', () => {
     expect(result).toHaveLength(22);
-    expect(total(result)).toBe(100_000);
+    expect(sumQuotas(result)).toBe(100_000);
     expect(result.map((r) => r.code)).toEqual(NTT.map(([c]) => c));
     expect(result.every((r) => r.method === 'proportional' && r.reason === null)).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('allocateQuota: NTT 2025 (100,000 across 22 regencies by poor populatio
 
   it('with a minimum of 3,000 raises the 7 smallest regencies and still sums to 100,000', () => {
     const withMin = allocateQuota({ total: 100_000, indicator: NTT_POOR, minimum: 3_000 });
-    expect(total(withMin)).toBe(100_000);
+    expect(sumQuotas(withMin)).toBe(100_000);
     const raised = withMin.filter((r) => r.method === 'minimum').map((r) => r.code);
     expect(raised).toEqual(['53.04', '53.06', '53.09', '53.16', '53.17', '53.20', '53.21']);
     for (const r of withMin) {
@@ -216,7 +216,7 @@ describe('allocateQuota: overrides', () => {
     });
     expect(quotas(r)).toEqual({ A: 10, B: 54, C: 36 });
     expect(r[0]).toEqual({ code: 'A', quota: 10, share: 50, exact: 10, method: 'override', reason: 'SK Gubernur 12/2025: kabupaten mendanai sendiri' });
-    expect(total(r)).toBe(100);
+    expect(sumQuotas(r)).toBe(100);
   });
 
   it('does not apply the minimum to overridden regencies (an override of 0 stays 0)', () => {
@@ -265,6 +265,47 @@ describe('allocateQuota: edge cases that are not errors', () => {
 
   it('a zero-indicator regency gets 0 without a minimum', () => {
     expect(quotas(allocateQuota({ total: 7, indicator: ind({ A: 0, B: 2 }) }))).toEqual({ A: 0, B: 7 });
+  });
+});
+
+describe('allocateQuota: invariants on 500 generated cases', () => {
+  // Deterministic pseudo-random numbers (LCG) so a failure can be replayed.
+  let seed = 20250721;
+  const rand = (n: number): number => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    return Math.floor((seed / 2 ** 32) * n); // high bits: the low bits of an LCG cycle quickly
+  };
+
+  it('sums to the total, respects minimum and overrides, rounds each part to floor or ceiling', () => {
+    for (let k = 0; k < 500; k++) {
+      const n = 1 + rand(25);
+      const indicator = Array.from({ length: n }, (_, i) => ({ code: `53.${String(i + 1).padStart(2, '0')}`, value: rand(4) === 0 ? 0 : rand(100_000) / 10 }));
+      if (indicator.every((x) => x.value === 0)) indicator[0] = { code: '53.01', value: 1 };
+      const total = rand(200_000);
+      const overrides = indicator.slice(1).filter(() => rand(8) === 0).map((x) => ({ code: x.code, quota: rand(50), reason: 'generated' }));
+      const left = total - overrides.reduce((a, o) => a + o.quota, 0);
+      const free = n - overrides.length;
+      const minimum = rand(3) === 0 || left < 0 ? 0 : Math.floor(rand(left + 1) / free / 2);
+      const input = { total, indicator, minimum, overrides };
+      if (left < 0) {
+        expect(errorOf(input).code).toBe('quota_overrides_exceed_total');
+        continue;
+      }
+      if (indicator.filter((x) => !overrides.some((o) => o.code === x.code)).every((x) => x.value === 0) && left > 0) {
+        expect(errorOf(input).code).toBe('quota_indicator_all_zero');
+        continue;
+      }
+      const r = allocateQuota(input);
+      expect(sumQuotas(r)).toBe(input.total);
+      for (const row of r) {
+        const o = overrides.find((x) => x.code === row.code);
+        if (o) expect(row).toMatchObject({ quota: o.quota, method: 'override' });
+        else expect(row.quota).toBeGreaterThanOrEqual(minimum);
+        if (row.method === 'proportional') expect(row.quota - row.exact).toBeGreaterThan(-1 - 1e-6);
+        if (row.method === 'proportional') expect(row.quota - row.exact).toBeLessThan(1 + 1e-6);
+        if (row.method === 'minimum') expect(row.quota).toBe(minimum);
+      }
+    }
   });
 });
 
