@@ -274,6 +274,8 @@ export function canonicalWord(word: string): string {
 interface PreparedName {
   /** Canonical words, in written order. */
   words: string[];
+  /** The same words before spelling canonicalisation (a typo can defeat a spelling rule). */
+  raw: string[];
   /** Same length as words: true for a Sumba title. */
   title: boolean[];
   /** Canonical words joined without spaces (spacing slips: 'Maria Goreti' / 'MariaGoreti'). */
@@ -288,6 +290,7 @@ function prepareName(name: string): PreparedName {
   const canon = words.map(canonicalWord);
   return {
     words: canon,
+    raw: words,
     title: canon.map((w) => TITLES.has(w)),
     joined: canon.join(''),
     generation,
@@ -295,11 +298,16 @@ function prepareName(name: string): PreparedName {
   };
 }
 
-function wordSimilarity(a: string, b: string): number {
-  if (a === b) return 1;
+/** Similarity of two words, from their canonical (ca, cb) and raw (ra, rb) forms. */
+function wordSimilarity(ca: string, cb: string, ra: string, rb: string): number {
+  if (ca === cb || ra === rb) return 1;
   // An initial stands for the whole word: 'Maria G. Nenobais'.
-  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 0.9 : 0;
-  return jaroWinkler(a, b);
+  if (ra.length === 1 || rb.length === 1) return ra[0] === rb[0] ? 0.9 : 0;
+  const sim = Math.max(jaroWinkler(ca, cb), jaroWinkler(ra, rb));
+  if (sim >= TYPO_SIM) return sim;
+  // One slip in a short word costs Jaro–Winkler a lot ('Dopo'/'Dpo', 'Kana'/'Kena').
+  if (Math.min(ra.length, rb.length) >= 3 && (levenshtein(ra, rb) === 1 || levenshtein(ca, cb) === 1)) return Math.max(sim, TYPO_SIM);
+  return sim;
 }
 
 type NameKind = 'exact' | 'typo' | 'subset' | 'subset_single' | 'similar' | 'conflict' | 'empty';
@@ -333,7 +341,7 @@ function compareNames(a: PreparedName, b: PreparedName): NameComparison {
   const pairs: [number, number, number][] = [];
   for (let i = 0; i < a.words.length; i++) {
     for (let j = 0; j < b.words.length; j++) {
-      const sim = wordSimilarity(a.words[i]!, b.words[j]!);
+      const sim = wordSimilarity(a.words[i]!, b.words[j]!, a.raw[i]!, b.raw[j]!);
       if (sim >= PAIR_FLOOR) pairs.push([sim, i, j]);
     }
   }

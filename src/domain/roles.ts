@@ -27,11 +27,12 @@ export const PERMISSIONS = [
   'users.manage',
   'audit.read',
   'access_log.read',
+  'areas.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read'],
+  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage'],
   province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
   regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
   village_operator: ['registry.read', 'registry.write', 'registry.see_nik'],

@@ -29,6 +29,7 @@ const PROBES: Record<string, Probe> = {
   'POST /api/users': async (_f, c) =>
     refusal(await c.request('POST', '/api/users', { username: 'ende.new', fullName: 'X', role: 'regency_operator', areaCode: FOREIGN, password: 'a long enough password' })),
   'POST /api/users/:id/password': async (f, c) => refusal(await c.request('POST', `/api/users/${f.foreignUserId}/password`, { password: 'another long password' })),
+  'POST /api/areas/provinces/:code/load': async (_f, c) => refusal(await c.request('POST', '/api/areas/provinces/52/load')),
   'GET /api/audit/verify': async (_f, c) => refusal(await c.request('GET', '/api/audit/verify')),
   'GET /api/audit/access-log': async (_f, c) => refusal(await c.request('GET', '/api/audit/access-log')),
 };
@@ -102,6 +103,11 @@ describe('access rules', () => {
     const national = await signInAs(f.app, 'national');
     const all = (await national.request('GET', '/api/users')).json() as { username: string }[];
     expect(all.map((u) => u.username)).toContain('ende.operator');
+    const load = await national.request('POST', '/api/areas/provinces/52/load');
+    expect(load.statusCode).toBe(200);
+    expect((load.json() as { regencies: number }).regencies).toBe(10);
+    const ntb = await f.app.inject({ method: 'GET', url: '/api/areas?parent=52' });
+    expect((ntb.json() as unknown[]).length).toBe(10);
     const verify = await national.request('GET', '/api/audit/verify');
     expect(verify.statusCode).toBe(200);
     expect((verify.json() as { ok: boolean }).ok).toBe(true);
