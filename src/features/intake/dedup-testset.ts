@@ -151,7 +151,7 @@ const VARIANTS: readonly (readonly string[])[] = [
   ['Yohanes', 'Yohanis', 'Johanes', 'Yohannes'],
   ['Fransiskus', 'Fransiscus', 'Franciscus', 'Fransiskus'],
   ['Kristina', 'Christina', 'Kristin'],
-  ['Yosef', 'Yoseph', 'Josef', 'Yusuf'],
+  ['Yosef', 'Yoseph', 'Josef', 'Yosep'],
   ['Theresia', 'Teresia', 'Theresa'],
   ['Elisabeth', 'Elisabet', 'Elizabeth'],
   ['Katarina', 'Katharina', 'Katrina', 'Catharina'],
@@ -166,7 +166,7 @@ const VARIANTS: readonly (readonly string[])[] = [
   ['Aloysius', 'Aloisius', 'Alosius'],
   ['Stefanus', 'Stephanus', 'Stevanus'],
   ['Markus', 'Marcus'],
-  ['Matias', 'Mathias', 'Matheus'],
+  ['Matias', 'Mathias', 'Mattias'],
   ['Dominikus', 'Dominicus'],
   ['Hendrikus', 'Hendricus', 'Hendrik'],
   ['Ignasius', 'Ignatius'],
@@ -343,6 +343,7 @@ export function generateDedupTestset(input: DedupTestsetInput): DedupTestset {
   /** A different given name for a relative of `parts` (optionally keeping the first baptismal name). */
   const relativeName = (parts: NameParts, sex: MatchSex, keepFirst: boolean): string => {
     const original = joinName({ ...parts, degree: '' });
+    const keep = keepFirst && parts.given.length >= 2;
     for (let tries = 0; tries < 20; tries++) {
       let given: string[];
       if (parts.title) {
@@ -355,14 +356,16 @@ export function generateDedupTestset(input: DedupTestsetInput): DedupTestset {
       }
       if (isMuslim(parts)) {
         given = [pick(sex === 'L' ? MUSLIM_MALE_GIVEN : MUSLIM_FEMALE_GIVEN)];
-      } else if (keepFirst && parts.given[0] && parts.given.length >= 2) {
-        given = [parts.given[0], pick(sex === 'L' ? MALE_SECOND : FEMALE_SECOND)];
+      } else if (keep) {
+        given = [parts.given[0]!, pick(sex === 'L' ? MALE_SECOND : FEMALE_SECOND)];
       } else {
         given = [pick(sex === 'L' ? MALE_GIVEN : FEMALE_GIVEN)];
         if (chance(0.35)) given.push(pick(sex === 'L' ? MALE_SECOND : FEMALE_SECOND));
       }
       const name = [...given, parts.clan].join(' ');
-      if (name !== original && given.join(' ') !== parts.given.join(' ')) return name;
+      // Parents do not give two children the same first name, except as a shared first baptismal name.
+      const sameFirst = given[0] === parts.given[0];
+      if (name !== original && (keep ? given[1] !== parts.given[1] : !sameFirst)) return name;
     }
     return [pick(sex === 'L' ? MALE_GIVEN : FEMALE_GIVEN), parts.clan].join(' ');
   };
@@ -675,7 +678,8 @@ export function generateDedupTestset(input: DedupTestsetInput): DedupTestset {
         const gap = (20 + int(16)) * 365 + int(365);
         const birthDate = older ? shiftDays(base.birthDate, gap) : shiftDays(base.birthDate, -gap);
         const plain = joinName({ ...parts, degree: '' });
-        const name = older ? (chance(0.7) ? `${plain} ${pick(['Jr', 'Jr.', 'Junior'])}` : plain) : plain;
+        // Sons often carry 'Jr'; a daughter named after her mother does not.
+        const name = older && base.sex === 'L' && chance(0.7) ? `${plain} ${pick(['Jr', 'Jr.', 'Junior'])}` : plain;
         return { nik: newNik(region6, birthDate, base.sex), kk: base.kk, name, birthDate, sex: base.sex, village: base.village };
       }
       case 'namesake_year':

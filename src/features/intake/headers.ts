@@ -96,7 +96,7 @@ const ALIASES: Readonly<Record<Field, readonly string[]>> = {
   ],
   birth_place: ['tempat lahir', 'tmp lahir', 'tmpt lahir', 'tpt lahir', 'kota lahir', 'place of birth', 'birth place', 'birthplace', 'pob'],
   birth_date: [
-    'tanggal lahir', 'tgl lahir', 'tgl lhr', 'tanggal lhr', 'tangal lahir', 'tgllahir', 'lahir', 'tanggal kelahiran',
+    'tanggal lahir', 'tgl lahir', 'tgl lhr', 'tanggal lhr', 'tgllahir', 'lahir', 'tanggal kelahiran',
     'date of birth', 'birth date', 'birthdate', 'dob', 'born',
   ],
   birth_place_date: [

@@ -676,8 +676,9 @@ export function normalisePhone(input: unknown): Result<string | null> {
     );
   }
   let digits = text.replace(/^'/, '').replace(/[\s().\-\u2010-\u2015]/g, '');
-  if (digits.startsWith('+62')) digits = `0${digits.slice(3)}`;
-  else if (digits.startsWith('0062')) digits = `0${digits.slice(4)}`;
+  // "+62 (0)812…": the 0 in brackets is the trunk prefix, written once.
+  if (digits.startsWith('+62')) digits = `0${digits.slice(digits.startsWith('+620') ? 4 : 3)}`;
+  else if (digits.startsWith('0062')) digits = `0${digits.slice(digits.startsWith('00620') ? 5 : 4)}`;
   else if (digits.startsWith('620')) digits = digits.slice(2);
   else if (digits.startsWith('62') && digits.length >= 11) digits = `0${digits.slice(2)}`;
   else if (/^8[1-9]\d{7,10}$/.test(digits)) {
@@ -727,7 +728,8 @@ const MONEY_EXAMPLE: Message = {
 const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
   ['rb', 1_000], ['ribu', 1_000], ['k', 1_000], ['rbu', 1_000],
   ['jt', 1_000_000], ['juta', 1_000_000], ['jta', 1_000_000],
-  ['m', 1_000_000_000], ['miliar', 1_000_000_000], ['milyar', 1_000_000_000], ['mlyr', 1_000_000_000],
+  // Not 'm': Indonesian "M" is miliar (10^9), English "m" is million.
+  ['miliar', 1_000_000_000], ['milyar', 1_000_000_000],
 ]);
 
 function moneyError(text: string, reason: Message): Result<number | null> {
@@ -924,7 +926,8 @@ export function normaliseMaritalStatus(input: unknown): Result<MaritalStatus | n
   if (cell.kind === 'error') return { ok: false, error: cell.problem, warnings: [] };
   const raw = cell.kind === 'number' ? String(cell.n) : cell.kind === 'text' ? cell.text : '';
   const key = wordKey(raw);
-  const found = MARITAL_WORDS.get(key);
+  // "B.K." → "b k" → "bk".
+  const found = MARITAL_WORDS.get(key) ?? (key.length <= 5 ? MARITAL_WORDS.get(key.replace(/ /g, '')) : undefined);
   if (found) {
     if (key === 'cerai') {
       return ok(found, [
