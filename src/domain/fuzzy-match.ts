@@ -2,28 +2,40 @@
  * Fuzzy person matching: are two person records the same human being although the NIK was
  * mistyped or mangled by Excel?
  *
- * Pure: no I/O, no clock, no randomness. Used by intake (a new row against the registry and the
- * other rows of the file) and by the duplicate review queue, which shows `evidence` side by side.
+ * Pure: no I/O, no clock, no randomness (a bounded memo of canonical word forms and scratch
+ * buffers are internal and never change a result). Used by intake (a new row against the registry
+ * and the other rows of the file) and by the duplicate review queue, which shows `evidence` side
+ * by side.
  *
- * How it works (Fellegi–Sunter style): every signal (NIK closeness, name, birth date, sex, area)
- * adds a weight — positive when it is more likely for the same person, negative when it is more
- * likely for two different people. The sum becomes `score` (0..1) through a logistic curve, and
- * the decision:
- *   - 'same'      score ≥ SAME_SCORE and no contradicting signal: safe to treat as one person;
+ * How it works (Fellegi–Sunter style): every signal — NIK closeness, name, birth date, sex, area —
+ * adds a weight in log-odds: positive when it is more likely for one person, negative when it is
+ * more likely for two people. The sum becomes `score` (0..1) on a logistic curve, and then:
+ *   - 'same'      score ≥ SAME_SCORE, the names agree and no signal contradicts: one person;
  *   - 'likely'    score ≥ LIKELY_SCORE: a verifier decides in the review queue;
  *   - 'different' below that.
- * Precision matters more than recall for 'same' (a wrong merge hides a person), so a
- * contradiction (other sex, other birth date, a conflicting given name, Jr/Sr) never yields 'same'.
+ * Precision matters more than recall for 'same' (a wrong merge hides a person), so a contradiction
+ * (other sex, other birth date, a conflicting given name, Jr/Sr, an NIK that differs for a reason
+ * of its own) never yields 'same' however strong the rest is.
+ *
+ * Differences that each record explains by itself are not typing slips. Serial numbers are nearly
+ * always 0001 (few people share a kecamatan, birth date and sex), so two different people born on
+ * neighbouring days, or in neighbouring kecamatan, often have NIKs only one or two digits apart;
+ * when each NIK agrees with its own record's birth date or kecamatan, that closeness counts
+ * against a match, not for it.
  *
  * `blockingKeys` gives the cheap keys the SQL side groups by to find candidate pairs; only pairs
- * sharing at least one key are scored.
+ * sharing a key are scored. `scorePeople` is the fast path for bulk scoring (no messages);
+ * `comparePeople` adds the evidence for the review queue. Prepare each record once with
+ * `preparePerson` when it is compared many times.
  *
- * The weights were tuned on a generated labelled set (features/intake/dedup-testset.ts) with a
- * tuning seed and then checked on a different seed (test/unit/fuzzy-match.test.ts).
+ * The weights and thresholds were tuned on a generated labelled set (features/intake/
+ * dedup-testset.ts) with tuning seeds, and are checked on another seed in
+ * test/unit/fuzzy-match.test.ts.
  *
- * Jaro–Winkler is implemented here (standard form: prefix up to 4, scale 0.1) rather than taken
- * from @skyra/jaro-winkler, whose 1.1.1 prefix count reaches 5 for a common 4-letter prefix and
- * inflates the similarity of different names such as "Marselina"/"Marselinus".
+ * Jaro–Winkler is implemented here (standard form: common prefix up to 4, scale 0.1) rather than
+ * taken from @skyra/jaro-winkler: its 1.1.1 counts a common 4-letter prefix as 5, which inflates
+ * the similarity of different names ('Marselina'/'Marselinus'), and it splits strings into arrays
+ * on every call.
  */
 import { distance as levenshtein } from 'fastest-levenshtein';
 import type { Message } from './messages.js';
@@ -52,6 +64,7 @@ export type MatchRule =
   | 'nik_one_digit'
   | 'nik_same_region_date'
   | 'nik_two_digits'
+  | 'nik_explained'
   | 'nik_different'
   | 'nik_missing'
   | 'name_exact'
@@ -59,6 +72,7 @@ export type MatchRule =
   | 'name_subset'
   | 'name_similar'
   | 'name_conflict'
+  | 'name_missing'
   | 'name_generation'
   | 'birth_date_equal'
   | 'birth_date_swapped'
@@ -69,6 +83,7 @@ export type MatchRule =
   | 'birth_date_missing'
   | 'sex_equal'
   | 'sex_differs'
+  | 'sex_nik_differs'
   | 'area_same_village'
   | 'area_same_district'
   | 'area_same_regency'
@@ -76,15 +91,18 @@ export type MatchRule =
 
 export interface MatchEvidence {
   rule: MatchRule;
-  /** Log-odds contribution: > 0 speaks for the same person, < 0 against. */
+  /** Log-odds contribution: > 0 speaks for one person, < 0 for two. */
   weight: number;
   message: Message;
 }
 
-export interface MatchResult {
+export interface MatchScore {
   /** 0..1: how sure we are that both records are the same person. */
   score: number;
   decision: MatchDecision;
+}
+
+export interface MatchResult extends MatchScore {
   /** Strongest signals first. */
   evidence: MatchEvidence[];
 }
@@ -94,46 +112,49 @@ export const LIKELY_SCORE = 0.5;
 /** Score from which a pair is treated as the same person (when nothing contradicts it). */
 export const SAME_SCORE = 0.97;
 
-/**
- * Log-odds weights per rule. Exported read-only so screens and docs can show them; the matcher
- * itself is the only user.
- */
+/** Log-odds weights per rule and variant. Exported read-only for screens and documentation. */
 export const MATCH_WEIGHTS = {
   nik_exact: 9,
   nik_excel_zeros_1: 6,
   nik_excel_zeros_more: 3,
-  nik_scientific_date: 2.5,
-  nik_scientific_region: 1,
+  nik_scientific_date: 4,
+  nik_scientific_region: 2,
   nik_transposed: 5,
   nik_one_digit: 4,
   nik_same_region_date: 1.5,
   nik_two_digits: 2,
+  nik_explained_date: -3,
+  nik_explained_region: -2,
   nik_different: -4,
   name_exact: 4.5,
   name_typo: 3,
-  name_subset: 2,
+  name_subset: 2.5,
   name_subset_single: -0.5,
-  name_similar: -1,
+  name_similar: -2,
   name_conflict: -7,
   name_generation: -5,
   birth_date_equal: 3,
   birth_date_swapped: 2,
   birth_date_typo: 0.5,
   birth_date_nik: 2,
+  birth_date_nik_other: 1.5,
   birth_date_nik_differs: -1.5,
   birth_date_differs_near: -4,
   birth_date_differs: -7,
   sex_equal: 0.3,
   sex_differs: -8,
+  sex_nik_differs: -2,
   area_same_village: 1,
   area_same_district: 0.5,
   area_same_regency: 0,
   area_other_regency: -1,
   /** Sum of weights at which the score is 0.5 (the review threshold). */
-  offset: 6.5,
+  offset: 5.5,
   /** Logistic slope. */
   slope: 0.8,
 } as const;
+
+const W = MATCH_WEIGHTS;
 
 // -------------------------------------------------------------------------------------------------
 // Jaro–Winkler (standard), on UTF-16 code units; names are ASCII once normalised.
@@ -186,60 +207,65 @@ export function jaroWinkler(a: string, b: string): number {
 // -------------------------------------------------------------------------------------------------
 // Names
 
-/** Academic degrees written after the name ("Yohanes Tefa, S.Pd"), compared without dots and spaces. */
+/** Academic degrees written after a comma ("Yohanes Tefa, S.Pd"), compared without dots and spaces. */
 const DEGREES: ReadonlySet<string> = new Set([
   'spd', 'spdsd', 'spdk', 'spdi', 'sh', 'se', 'skom', 'ssos', 'sag', 'skep', 'sst', 'st', 'sip', 'sfarm', 'sked',
   'skm', 'str', 'sth', 'spt', 'ssi', 'sikom', 'sak', 'sgz', 'stp', 'spsi', 'shut', 'amd', 'ama', 'amapd',
   'amdkep', 'amdkeb', 'mpd', 'msi', 'mm', 'mh', 'mth', 'mkes', 'dr', 'drs', 'dra', 'ir', 'bsc', 'ba', 'ners', 'ns',
 ]);
+/** Degrees also recognised without a comma, as the last word ("Yohanes Tefa SPd"). */
+const TRAILING_DEGREES: ReadonlySet<string> = new Set(['spd', 'spdsd', 'skm', 'amd', 'mpd', 'skom', 'ssos', 'sag', 'skep']);
 /** Honorifics in front of a name (Bapak Yohanes, Ibu Maria, Sdr. …, H. for haji). */
 const HONORIFICS: ReadonlySet<string> = new Set(['bapak', 'bpk', 'pak', 'ibu', 'sdr', 'sdri', 'tn', 'ny', 'nn', 'hj', 'h', 'drs', 'dra', 'dr', 'ir', 'alm', 'almh']);
+/** Abbreviated given names. */
+const ABBREVIATIONS: Readonly<Record<string, string>> = { moh: 'muhammad', muh: 'muhammad', mhd: 'muhammad', moch: 'muhammad', abd: 'abdul' };
 /** Generation markers: 'Yohanes Tefa Jr' is the son of 'Yohanes Tefa'. */
-const GENERATION: ReadonlySet<string> = new Set(['jr', 'junior', 'sr', 'senior', 'ii', 'iii', 'iv']);
+const GENERATION: Readonly<Record<string, string>> = { jr: 'jr', junior: 'jr', sr: 'sr', senior: 'sr', ii: 'ii', iii: 'iii', iv: 'iv' };
 /** Particles of Portuguese and Dutch family names, joined to the next word: 'da Costa' = 'Dacosta'. */
 const PARTICLES: ReadonlySet<string> = new Set(['da', 'de', 'do', 'dos', 'das', 'del', 'van', 'von', 'der', 'den']);
 /**
  * Sumba noble titles. They are part of the name as written on the KTP (Umbu Ndapa Hina), so they
- * are kept, but a title written on one side only says nothing either way.
+ * are kept and compared, but a title written on one side only says nothing either way.
  */
-const TITLES: ReadonlySet<string> = new Set(['umbu', 'rambu', 'tamu']);
-
-/** Lower case, no diacritics, no degrees or honorifics, punctuation to spaces, single spaces. */
-export function normaliseName(name: string): string {
-  return nameWords(name).words.join(' ');
-}
+const TITLES: ReadonlySet<string> = new Set(['umbu', 'rambu']);
 
 interface NameWords {
   words: string[];
   generation: string | null;
 }
 
+function isDegree(part: string): boolean {
+  const words = part.split(/\s+/).filter(Boolean);
+  return words.every((w) => {
+    const k = w.replace(/[^a-z]/g, '');
+    return k === '' || DEGREES.has(k);
+  });
+}
+
 function nameWords(raw: string): NameWords {
-  let s = raw.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  let s = (/^[ -~]*$/.test(raw) ? raw : raw.normalize('NFKD').replace(/\p{M}/gu, '')).toLowerCase();
   // Parts after a comma are degrees ("…, S.Pd") unless they read as a name ("Tefa, Yohanes").
-  const parts = s.split(',');
-  s = parts.filter((p, i) => i === 0 || !isDegree(p)).join(' ');
+  if (s.includes(',')) s = s.split(',').filter((p, i) => i === 0 || !isDegree(p)).join(' ');
   s = s.replace(/['’`´]/g, '').replace(/[^a-z]+/g, ' ').trim();
+  const tokens = s === '' ? [] : s.split(' ');
   const words: string[] = [];
   let generation: string | null = null;
-  const tokens = s === '' ? [] : s.split(' ');
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (GENERATION.has(t) && i > 0) {
-      generation = t === 'junior' ? 'jr' : t === 'senior' ? 'sr' : t;
+    const gen = GENERATION[t];
+    if (gen !== undefined && i > 0) {
+      generation = gen;
       continue;
     }
     if (i === 0 && tokens.length > 1 && HONORIFICS.has(t)) continue;
-    // Degrees written without a comma at the end ("Yohanes Tefa SPd").
-    if (i > 0 && i === tokens.length - 1 && tokens.length > 2 && DEGREES.has(t) && t.length > 2) continue;
-    words.push(t);
+    if (i > 0 && i === tokens.length - 1 && tokens.length > 2 && TRAILING_DEGREES.has(t)) continue;
+    words.push(ABBREVIATIONS[t] ?? t);
   }
-  // Join particles to the following word.
   const joined: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const next = words[i + 1];
-    if (PARTICLES.has(w) && next !== undefined && i + 1 < words.length) {
+    if (next !== undefined && PARTICLES.has(w)) {
       joined.push(w + next);
       i++;
     } else {
@@ -249,18 +275,21 @@ function nameWords(raw: string): NameWords {
   return { words: joined, generation };
 }
 
-function isDegree(part: string): boolean {
-  const words = part.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  return words.every((w) => DEGREES.has(w.replace(/[^a-z]/g, '')) || w.replace(/[^a-z]/g, '') === '');
+/** Lower case, no diacritics, no degrees or honorifics, punctuation to spaces, single spaces. */
+export function normaliseName(name: string): string {
+  return nameWords(name).words.join(' ');
 }
 
+const canonicalCache = new Map<string, string>();
+
 /**
- * A spelling-insensitive form of one word: old and new spelling (dj→j, tj→c, oe→u), Dutch and
- * Latin spellings (ch, ph, th, c, x, q, z, v), double letters, a final h after a vowel.
+ * A spelling-insensitive form of one (normalised) word: old and new spelling (dj→j, tj→c, oe→u),
+ * Dutch and Latin spellings (ch, ph, th, c, x, q, z, v), double letters, a final h after a vowel.
  * 'Christina' and 'Kristina', 'Fransiscus' and 'Fransiskus', 'Djami' and 'Jami' get one form.
  */
 export function canonicalWord(word: string): string {
+  const cached = canonicalCache.get(word);
+  if (cached !== undefined) return cached;
   let w = word;
   w = w.replace(/dj/g, 'j').replace(/tj/g, 'c').replace(/sj/g, 'sy').replace(/oe/g, 'u');
   w = w.replace(/ch/g, 'k').replace(/ph/g, 'f').replace(/th/g, 't').replace(/kh/g, 'k').replace(/gh/g, 'g');
@@ -268,25 +297,30 @@ export function canonicalWord(word: string): string {
   w = w.replace(/z/g, 's').replace(/v/g, 'f').replace(/sy/g, 's').replace(/^j(?=[aeiou])/, 'y');
   w = w.replace(/([a-z])\1+/g, '$1');
   if (w.length > 3) w = w.replace(/([aeiou])h$/, '$1');
+  if (canonicalCache.size >= 50_000) canonicalCache.clear();
+  canonicalCache.set(word, w);
   return w;
 }
 
 interface PreparedName {
   /** Canonical words, in written order. */
   words: string[];
-  /** The same words before spelling canonicalisation (a typo can defeat a spelling rule). */
+  /** The same words before canonicalisation (a typo can defeat a spelling rule: 'Nope'/'Npoe'). */
   raw: string[];
   /** Same length as words: true for a Sumba title. */
   title: boolean[];
   /** Canonical words joined without spaces (spacing slips: 'Maria Goreti' / 'MariaGoreti'). */
   joined: string;
   generation: string | null;
-  /** Normalised, display form. */
+  /** The name as written (spaces tidied), for messages. */
   display: string;
 }
 
 function prepareName(name: string): PreparedName {
-  const { words, generation } = nameWords(name);
+  const all = nameWords(name);
+  // Bit sets of word positions are used when pairing words: 15 words is more than any name has.
+  const words = all.words.length > 15 ? all.words.slice(0, 15) : all.words;
+  const generation = all.generation;
   const canon = words.map(canonicalWord);
   return {
     words: canon,
@@ -294,19 +328,28 @@ function prepareName(name: string): PreparedName {
     title: canon.map((w) => TITLES.has(w)),
     joined: canon.join(''),
     generation,
-    display: words.join(' '),
+    display: name.trim().replace(/\s+/g, ' '),
   };
 }
 
+/** Below this two words are not paired at all. */
+const PAIR_FLOOR = 0.72;
+/** Between PAIR_FLOOR and this, paired words are different names (Petrus / Paulus). */
+const SIMILAR_SIM = 0.8;
+/** From this similarity two paired words are one word with a typo or another spelling. */
+const TYPO_SIM = 0.88;
+
 /** Similarity of two words, from their canonical (ca, cb) and raw (ra, rb) forms. */
 function wordSimilarity(ca: string, cb: string, ra: string, rb: string): number {
-  if (ca === cb || ra === rb) return 1;
+  if (ca === cb) return 1;
   // An initial stands for the whole word: 'Maria G. Nenobais'.
-  if (ra.length === 1 || rb.length === 1) return ra[0] === rb[0] ? 0.9 : 0;
-  const sim = Math.max(jaroWinkler(ca, cb), jaroWinkler(ra, rb));
+  if (ra.length === 1 || rb.length === 1) return ra.charCodeAt(0) === rb.charCodeAt(0) ? 0.9 : 0;
+  let sim = jaroWinkler(ca, cb);
   if (sim >= TYPO_SIM) return sim;
+  if (ra !== ca || rb !== cb) sim = Math.max(sim, jaroWinkler(ra, rb));
+  if (sim >= TYPO_SIM || sim < 0.6) return sim;
   // One slip in a short word costs Jaro–Winkler a lot ('Dopo'/'Dpo', 'Kana'/'Kena').
-  if (Math.min(ra.length, rb.length) >= 3 && (levenshtein(ra, rb) === 1 || levenshtein(ca, cb) === 1)) return Math.max(sim, TYPO_SIM);
+  if (Math.min(ra.length, rb.length) >= 3 && (levenshtein(ra, rb) === 1 || levenshtein(ca, cb) === 1)) return TYPO_SIM;
   return sim;
 }
 
@@ -314,68 +357,94 @@ type NameKind = 'exact' | 'typo' | 'subset' | 'subset_single' | 'similar' | 'con
 
 interface NameComparison {
   kind: NameKind;
-  /** Lowest similarity among the matched words (1 when all equal). */
-  minSim: number;
-  /** Words (not titles) without a counterpart on each side. */
-  extraA: string[];
-  extraB: string[];
-  /** The pair of words that differ most, for the message. */
-  worst: [string, string] | null;
+  /** Bit sets of the word positions paired with a word of the other name. */
+  usedA: number;
+  usedB: number;
+  /** Positions of the matched pair of words that differ most, or -1. */
+  worstA: number;
+  worstB: number;
   generationDiffers: boolean;
 }
 
-/** Below this two words are not paired at all. */
-const PAIR_FLOOR = 0.72;
-/** From this similarity two paired words are the same word with a typo. */
-const TYPO_SIM = 0.88;
-/** Between PAIR_FLOOR and this, paired words are different names (Petrus / Paulus). */
-const SIMILAR_SIM = 0.8;
+// Scratch space for pairing words (names have at most 15 words; see prepareName).
+const pairSim = new Float64Array(256);
+const pairIdx = new Int32Array(256);
 
 function compareNames(a: PreparedName, b: PreparedName): NameComparison {
   const generationDiffers = a.generation !== b.generation;
-  const base = { extraA: [] as string[], extraB: [] as string[], worst: null, generationDiffers };
-  if (a.words.length === 0 || b.words.length === 0) return { ...base, kind: 'empty', minSim: 0 };
-  if (a.joined === b.joined) return { ...base, kind: 'exact', minSim: 1 };
+  const na = a.words.length;
+  const nb = b.words.length;
+  if (na === 0 || nb === 0) return { kind: 'empty', usedA: 0, usedB: 0, worstA: -1, worstB: -1, generationDiffers };
+  const everyA = (1 << na) - 1;
+  const everyB = (1 << nb) - 1;
+  if (a.joined === b.joined) return { kind: 'exact', usedA: everyA, usedB: everyB, worstA: -1, worstB: -1, generationDiffers };
 
-  // Greedy assignment on word similarity (names have at most a handful of words).
-  const pairs: [number, number, number][] = [];
-  for (let i = 0; i < a.words.length; i++) {
-    for (let j = 0; j < b.words.length; j++) {
+  // Greedy pairing on word similarity: repeatedly take the most similar pair of free words.
+  let count = 0;
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
       const sim = wordSimilarity(a.words[i]!, b.words[j]!, a.raw[i]!, b.raw[j]!);
-      if (sim >= PAIR_FLOOR) pairs.push([sim, i, j]);
+      if (sim >= PAIR_FLOOR) {
+        pairSim[count] = sim;
+        pairIdx[count] = i * 16 + j;
+        count++;
+      }
     }
   }
-  pairs.sort((x, y) => y[0] - x[0] || x[1] - y[1] || x[2] - y[2]);
-  const usedA = new Array<boolean>(a.words.length).fill(false);
-  const usedB = new Array<boolean>(b.words.length).fill(false);
+  let usedA = 0;
+  let usedB = 0;
   let minSim = 1;
   let matched = 0;
-  let worst: [string, string] | null = null;
-  for (const [sim, i, j] of pairs) {
-    if (usedA[i] || usedB[j]) continue;
-    usedA[i] = true;
-    usedB[j] = true;
+  let worstA = -1;
+  let worstB = -1;
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < count; k++) {
+      const i = pairIdx[k]! >> 4;
+      const j = pairIdx[k]! & 15;
+      if (usedA & (1 << i) || usedB & (1 << j)) continue;
+      if (best < 0 || pairSim[k]! > pairSim[best]!) best = k;
+    }
+    if (best < 0) break;
+    const i = pairIdx[best]! >> 4;
+    const j = pairIdx[best]! & 15;
+    usedA |= 1 << i;
+    usedB |= 1 << j;
     if (a.title[i] && b.title[j]) continue;
     matched++;
-    if (sim < minSim) {
-      minSim = sim;
-      worst = [a.words[i]!, b.words[j]!];
+    if (pairSim[best]! < minSim) {
+      minSim = pairSim[best]!;
+      worstA = i;
+      worstB = j;
     }
   }
-  const extraA = a.words.filter((w, i) => !usedA[i] && !a.title[i]);
-  const extraB = b.words.filter((w, i) => !usedB[i] && !b.title[i]);
-  const result = { ...base, extraA, extraB, worst, minSim };
+  let extraA = 0;
+  let extraB = 0;
+  for (let i = 0; i < na; i++) if (!(usedA & (1 << i)) && !a.title[i]) extraA++;
+  for (let j = 0; j < nb; j++) if (!(usedB & (1 << j)) && !b.title[j]) extraB++;
+  const extras = extraA + extraB;
 
-  // Two words merged or split by a spacing slip ('Maria Goreti' / 'Mariagoreti').
-  if (jaroWinkler(a.joined, b.joined) >= 0.97 && Math.abs(a.joined.length - b.joined.length) <= 1) {
-    return { ...result, kind: 'typo', minSim: Math.max(minSim, 0.97), extraA: [], extraB: [] };
+  let kind: NameKind;
+  if (matched === 0 || (extraA > 0 && extraB > 0) || minSim < SIMILAR_SIM) kind = 'conflict';
+  else if (minSim < TYPO_SIM) kind = extras > 0 ? 'conflict' : 'similar';
+  else if (extras === 0) kind = minSim === 1 ? 'exact' : 'typo';
+  else kind = matched >= 2 ? 'subset' : 'subset_single';
+  // The whole name read as one string: a spacing slip ('Maria Goreti' / 'Mariagoreti') or one
+  // slip of two letters in a long name is still the same name.
+  if (
+    kind !== 'exact' && kind !== 'typo' &&
+    Math.abs(a.joined.length - b.joined.length) <= 1 && jaroWinkler(a.joined, b.joined) >= 0.97
+  ) {
+    kind = 'typo';
+    usedA = everyA;
+    usedB = everyB;
   }
-  if (matched === 0) return { ...result, kind: 'conflict', minSim: 0 };
-  if (extraA.length > 0 && extraB.length > 0) return { ...result, kind: 'conflict' };
-  if (minSim < SIMILAR_SIM) return { ...result, kind: 'conflict' };
-  if (minSim < TYPO_SIM) return { ...result, kind: extraA.length + extraB.length > 0 ? 'conflict' : 'similar' };
-  if (extraA.length + extraB.length === 0) return { ...result, kind: minSim === 1 ? 'exact' : 'typo' };
-  return { ...result, kind: matched >= 2 ? 'subset' : 'subset_single' };
+  return { kind, usedA, usedB, worstA, worstB, generationDiffers };
+}
+
+/** Words of a name (not titles) left without a counterpart in the other name. */
+function unpaired(name: PreparedName, used: number): string[] {
+  return name.raw.filter((_, i) => !(used & (1 << i)) && !name.title[i]);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -387,11 +456,12 @@ type NikRead =
   | { kind: 'none' };
 
 const SCIENTIFIC = /^(\d)(?:[.,](\d+))?\s*[eE]\s*\+?\s*(\d{1,2})$/;
+const NO_NIK: NikRead = { kind: 'none' };
 
 function readNik(raw: string | null): NikRead {
-  if (raw === null) return { kind: 'none' };
+  if (raw === null) return NO_NIK;
   const s = raw.trim().replace(/^['‘’`]+/, '').trim();
-  if (s === '') return { kind: 'none' };
+  if (s === '') return NO_NIK;
   const sci = SCIENTIFIC.exec(s);
   if (sci) {
     const mantissa = (sci[1]! + (sci[2] ?? '')).replace(/0+$/, '') || '0';
@@ -399,7 +469,7 @@ function readNik(raw: string | null): NikRead {
   }
   const compact = s.replace(/[\s.\-_]/g, '');
   if (/^\d{12,18}$/.test(compact)) return { kind: 'digits', digits: compact };
-  return { kind: 'none' };
+  return NO_NIK;
 }
 
 /** DDMMYY of the NIK without the +40, and the sex it encodes; null when the date part cannot be a date. */
@@ -410,27 +480,26 @@ function nikDatePart(digits: string): { ddmmyy: string; sex: MatchSex } | null {
   const female = raw > 40;
   const day = female ? raw - 40 : raw;
   if (day < 1 || day > 31 || month < 1 || month > 12) return null;
-  return { ddmmyy: String(day).padStart(2, '0') + digits.slice(8, 12), sex: female ? 'P' : 'L' };
+  return { ddmmyy: pad2(day) + digits.slice(8, 12), sex: female ? 'P' : 'L' };
 }
 
-/** The scientific form equals the 16-digit NIK rounded or cut to the mantissa's digits. */
+/** The scientific form equals the NIK rounded or cut to the mantissa's digits. */
 function scientificMatches(sci: { mantissa: string; length: number }, digits: string): boolean {
   if (sci.length !== digits.length || sci.mantissa.length >= digits.length) return false;
-  const k = sci.mantissa.length;
   if (digits.startsWith(sci.mantissa)) return true;
-  const scale = 10n ** BigInt(digits.length - k);
-  const rounded = (BigInt(digits) + scale / 2n) / scale;
-  return rounded.toString() === sci.mantissa;
+  // Rounded instead of cut: the kept digits plus one when the first lost digit is 5 or more.
+  const k = sci.mantissa.length;
+  return digits.charCodeAt(k) >= 53 && Number(digits.slice(0, k)) + 1 === Number(sci.mantissa);
 }
 
-function isTransposition(a: string, b: string): number {
+/** Position of the first of two swapped neighbouring characters, or -1. */
+function transposedAt(a: string, b: string): number {
   if (a.length !== b.length) return -1;
   let first = -1;
   for (let i = 0; i < a.length; i++) {
     if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
     if (first >= 0) {
       if (i !== first + 1 || a[i] !== b[first] || a[first] !== b[i]) return -1;
-      // A third difference rules it out.
       for (let k = i + 1; k < a.length; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return -1;
       return first;
     }
@@ -445,103 +514,14 @@ function firstDifference(a: string, b: string): number {
   return n;
 }
 
-/** Names of the parts of an NIK, for messages. */
-function nikPart(position: number): Message {
-  if (position < 6) return { id: 'kode wilayah', en: 'area code' };
-  if (position < 12) return { id: 'tanggal lahir', en: 'birth date' };
-  return { id: 'nomor urut', en: 'serial number' };
-}
-
-function evidence(rule: MatchRule, weight: number, message: Message): MatchEvidence {
-  return { rule, weight, message };
-}
-
-function compareNik(a: NikRead, b: NikRead): MatchEvidence {
-  const W = MATCH_WEIGHTS;
-  if (a.kind === 'none' || b.kind === 'none') {
-    return evidence('nik_missing', 0, {
-      id: 'NIK kosong atau tidak terbaca pada salah satu data, sehingga tidak dapat dibandingkan.',
-      en: 'The NIK is empty or unreadable in one of the records, so it cannot be compared.',
-    });
-  }
-  if (a.kind === 'scientific' || b.kind === 'scientific') {
-    const sci = a.kind === 'scientific' ? a : (b as Extract<NikRead, { kind: 'scientific' }>);
-    const other = a.kind === 'scientific' ? b : a;
-    const matches =
-      other.kind === 'digits'
-        ? scientificMatches(sci, other.digits)
-        : other.kind === 'scientific' && other.mantissa === sci.mantissa && other.length === sci.length;
-    if (!matches) {
-      return evidence('nik_missing', 0, {
-        id: `NIK tersimpan oleh Excel sebagai bilangan (${sci.text}) sehingga angka-angkanya hilang; angka yang tersisa tidak cocok dengan NIK lainnya.`,
-        en: `The NIK was stored by Excel as a number (${sci.text}) and lost its digits; the digits left do not agree with the other NIK.`,
-      });
-    }
-    const dateKept = sci.mantissa.length >= 12;
-    return evidence('nik_scientific', dateKept ? W.nik_scientific_date : W.nik_scientific_region, {
-      id: `NIK tersimpan oleh Excel sebagai bilangan (${sci.text}); ${sci.mantissa.length} angka pertama yang tersisa cocok dengan NIK lainnya.`,
-      en: `The NIK was stored by Excel as a number (${sci.text}); the ${sci.mantissa.length} leading digits left agree with the other NIK.`,
-    });
-  }
-  const x = a.digits;
-  const y = b.digits;
-  if (x === y) {
-    return evidence('nik_exact', W.nik_exact, { id: 'NIK sama persis.', en: 'The NIKs are identical.' });
-  }
-  // Excel keeps 15 significant digits: the last digit(s) of a 16-digit NIK become 0.
-  if (x.length === 16 && y.length === 16) {
-    const p = firstDifference(x, y);
-    const zerosX = /^0+$/.test(x.slice(p));
-    const zerosY = /^0+$/.test(y.slice(p));
-    if (p >= 12 && (zerosX || zerosY)) {
-      const n = 16 - p;
-      return evidence('nik_excel_zeros', n === 1 ? W.nik_excel_zeros_1 : W.nik_excel_zeros_more, {
-        id: `NIK sama kecuali ${n} angka terakhir yang menjadi 0 — ciri NIK yang pernah tersimpan sebagai bilangan di Excel (Excel hanya menyimpan 15 angka).`,
-        en: `The NIKs agree except for the last ${n} digit(s), which became 0 — the mark of an NIK once stored as a number in Excel (Excel keeps only 15 digits).`,
-      });
-    }
-  }
-  const swapAt = isTransposition(x, y);
-  if (swapAt >= 0) {
-    const part = nikPart(swapAt);
-    return evidence('nik_transposed', W.nik_transposed, {
-      id: `NIK sama kecuali dua angka bersebelahan yang tertukar (angka ke-${swapAt + 1} dan ke-${swapAt + 2}, bagian ${part.id}) — salah ketik yang umum.`,
-      en: `The NIKs agree except for two neighbouring digits that are swapped (digits ${swapAt + 1} and ${swapAt + 2}, in the ${part.en}) — a common typing slip.`,
-    });
-  }
-  const d = levenshtein(x, y);
-  if (d === 1) {
-    const at = firstDifference(x, y);
-    const part = nikPart(at);
-    const what =
-      x.length === y.length
-        ? { id: `satu angka berbeda (angka ke-${at + 1}, bagian ${part.id})`, en: `one digit differs (digit ${at + 1}, in the ${part.en})` }
-        : { id: 'satu angka hilang atau berlebih', en: 'one digit is missing or extra' };
-    return evidence('nik_one_digit', W.nik_one_digit, {
-      id: `NIK hampir sama: ${what.id} — kemungkinan salah ketik, tetapi juga bisa NIK saudara kembar (nomor urut berurutan).`,
-      en: `The NIKs are nearly the same: ${what.en} — probably a typing slip, but twins also get NIKs with consecutive serial numbers.`,
-    });
-  }
-  if (x.length === 16 && y.length === 16 && x.slice(0, 12) === y.slice(0, 12)) {
-    return evidence('nik_same_region_date', W.nik_same_region_date, {
-      id: 'NIK memiliki kode wilayah dan tanggal lahir yang sama, tetapi nomor urut berbeda (bisa orang yang sama dengan nomor urut salah, atau orang lain yang lahir di hari yang sama di kecamatan yang sama).',
-      en: 'The NIKs share the area code and birth date but have different serial numbers (the same person with a wrong serial, or someone born the same day in the same kecamatan).',
-    });
-  }
-  if (d === 2) {
-    return evidence('nik_two_digits', W.nik_two_digits, {
-      id: 'NIK berbeda pada dua angka — bisa salah ketik ganda.',
-      en: 'The NIKs differ in two digits — possibly two typing slips.',
-    });
-  }
-  return evidence('nik_different', W.nik_different, {
-    id: `NIK berbeda pada ${d} angka: bukan salah ketik biasa.`,
-    en: `The NIKs differ in ${d} digits: not an ordinary typing slip.`,
-  });
+function allZeros(s: string, from: number): boolean {
+  if (from >= s.length) return false;
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) !== 48) return false;
+  return true;
 }
 
 // -------------------------------------------------------------------------------------------------
-// Dates, sex, area
+// Prepared records
 
 interface Ymd {
   y: number;
@@ -549,18 +529,127 @@ interface Ymd {
   d: number;
 }
 
+/** A person with everything the matcher needs computed once (reuse it across many comparisons). */
+export interface PreparedPerson {
+  readonly prepared: true;
+  readonly source: MatchPerson;
+  readonly nik: NikRead;
+  readonly nikDate: { ddmmyy: string; sex: MatchSex } | null;
+  readonly name: PreparedName;
+  readonly birth: Ymd | null;
+  /** DDMMYY of the stated birth date (no +40), or null. */
+  readonly birthDdmmyy: string | null;
+  readonly sex: MatchSex | null;
+  readonly village: string | null;
+  /** Kecamatan ('53.01.02') and regency ('53.01') of the village, or null. */
+  readonly district: string | null;
+  readonly regency: string | null;
+  /** Kecamatan of the village as 6 digits ('530102'), to compare with an NIK's area part. */
+  readonly district6: string | null;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
 function parseDate(s: string | null): Ymd | null {
   if (!s) return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s.trim());
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(s);
   if (!m) return null;
   const ymd = { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
   if (ymd.m < 1 || ymd.m > 12 || ymd.d < 1 || ymd.d > 31) return null;
   return ymd;
 }
 
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
-const isoOf = (d: Ymd): string => `${d.y}-${pad2(d.m)}-${pad2(d.d)}`;
-const ddmmyyOf = (d: Ymd): string => pad2(d.d) + pad2(d.m) + pad2(d.y % 100);
+export function preparePerson(p: MatchPerson | PreparedPerson): PreparedPerson {
+  if ('prepared' in p) return p;
+  const nik = readNik(p.nik);
+  const village = p.villageCode?.trim() || null;
+  const coded = village !== null && /^\d{2}\.\d{2}\.\d{2}/.test(village);
+  const birth = parseDate(p.birthDate);
+  const nikDate = nik.kind === 'digits' ? nikDatePart(nik.digits) : null;
+  const sex = p.sex === 'L' || p.sex === 'P' ? p.sex : null;
+  return {
+    prepared: true,
+    source: p,
+    nik,
+    nikDate,
+    name: prepareName(p.name),
+    birth,
+    birthDdmmyy: birth ? pad2(birth.d) + pad2(birth.m) + pad2(birth.y % 100) : null,
+    sex,
+    village,
+    district: coded ? village.slice(0, 8) : null,
+    regency: coded ? village.slice(0, 5) : null,
+    district6: coded ? village.slice(0, 2) + village.slice(3, 5) + village.slice(6, 8) : null,
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Signals. Each comparison returns a finding (rule, weight and what the message needs); messages
+// are only written when evidence is asked for.
+
+interface Finding {
+  rule: MatchRule;
+  weight: number;
+  /** A position or count the message mentions. */
+  n: number;
+  /** A variant of the rule for the message. */
+  v: number;
+}
+
+const finding = (rule: MatchRule, weight: number, n = 0, v = 0): Finding => ({ rule, weight, n, v });
+
+function compareNik(pa: PreparedPerson, pb: PreparedPerson): Finding {
+  const a = pa.nik;
+  const b = pb.nik;
+  if (a.kind === 'none' || b.kind === 'none') return finding('nik_missing', 0);
+  if (a.kind === 'scientific' || b.kind === 'scientific') {
+    const sci = a.kind === 'scientific' ? a : (b as Extract<NikRead, { kind: 'scientific' }>);
+    const other = a.kind === 'scientific' ? b : a;
+    const matches =
+      other.kind === 'digits'
+        ? scientificMatches(sci, other.digits)
+        : other.kind === 'scientific' && other.mantissa === sci.mantissa && other.length === sci.length;
+    if (!matches) return finding('nik_missing', 0, sci.mantissa.length, 1);
+    const dateKept = sci.mantissa.length >= 12;
+    return finding('nik_scientific', dateKept ? W.nik_scientific_date : W.nik_scientific_region, sci.mantissa.length);
+  }
+  const x = a.digits;
+  const y = b.digits;
+  if (x === y) return finding('nik_exact', W.nik_exact);
+  if (x.length === 16 && y.length === 16) {
+    const p = firstDifference(x, y);
+    // Excel keeps 15 significant digits: the last digit(s) of a 16-digit NIK become 0.
+    if (p >= 12 && (allZeros(x, p) || allZeros(y, p))) {
+      const n = 16 - p;
+      return finding('nik_excel_zeros', n === 1 ? W.nik_excel_zeros_1 : W.nik_excel_zeros_more, n);
+    }
+    // A difference each record explains by itself is real, not a typing slip: each NIK carries its
+    // own record's birth date (and sex, when recorded), and the records differ in date or sex.
+    if (
+      pa.nikDate !== null && pb.nikDate !== null && pa.birthDdmmyy !== null && pb.birthDdmmyy !== null &&
+      pa.nikDate.ddmmyy === pa.birthDdmmyy && pb.nikDate.ddmmyy === pb.birthDdmmyy &&
+      (pa.sex === null || pa.sex === pa.nikDate.sex) && (pb.sex === null || pb.sex === pb.nikDate.sex) &&
+      (pa.birthDdmmyy !== pb.birthDdmmyy || (pa.sex !== null && pb.sex !== null && pa.sex !== pb.sex))
+    ) {
+      return finding('nik_explained', W.nik_explained_date, 0, 0);
+    }
+    if (
+      pa.district6 !== null && pb.district6 !== null && pa.district6 !== pb.district6 &&
+      x.startsWith(pa.district6) && y.startsWith(pb.district6)
+    ) {
+      return finding('nik_explained', W.nik_explained_region, 0, 1);
+    }
+  }
+  const swap = transposedAt(x, y);
+  if (swap >= 0) return finding('nik_transposed', W.nik_transposed, swap);
+  const d = levenshtein(x, y);
+  if (d === 1) return finding('nik_one_digit', W.nik_one_digit, firstDifference(x, y), x.length === y.length ? 0 : 1);
+  if (x.length === 16 && y.length === 16 && firstDifference(x, y) >= 12) return finding('nik_same_region_date', W.nik_same_region_date);
+  if (d === 2) return finding('nik_two_digits', W.nik_two_digits);
+  return finding('nik_different', W.nik_different, d);
+}
 
 function hamming(a: string, b: string): number {
   if (a.length !== b.length) return Infinity;
@@ -573,232 +662,343 @@ function daysApart(a: Ymd, b: Ymd): number {
   return Math.abs(Date.UTC(a.y, a.m - 1, a.d) - Date.UTC(b.y, b.m - 1, b.d)) / 86_400_000;
 }
 
-function compareDates(a: PreparedPerson, b: PreparedPerson): MatchEvidence {
-  const W = MATCH_WEIGHTS;
+function compareDates(a: PreparedPerson, b: PreparedPerson): Finding {
   const da = a.birth;
   const db = b.birth;
   if (da && db) {
-    const ia = isoOf(da);
-    const ib = isoOf(db);
-    if (ia === ib) {
-      return evidence('birth_date_equal', W.birth_date_equal, { id: `Tanggal lahir sama (${ia}).`, en: `Same birth date (${ia}).` });
+    if (da.y === db.y && da.m === db.m && da.d === db.d) return finding('birth_date_equal', W.birth_date_equal);
+    if (da.y === db.y && da.m === db.d && da.d === db.m) return finding('birth_date_swapped', W.birth_date_swapped);
+    // One record's NIK carries the other record's stated date: the stated date is the slip.
+    if (a.nikDate?.ddmmyy === b.birthDdmmyy || b.nikDate?.ddmmyy === a.birthDdmmyy) {
+      return finding('birth_date_nik', W.birth_date_nik_other, 0, 1);
     }
-    if (da.y === db.y && da.m === db.d && da.d === db.m) {
-      return evidence('birth_date_swapped', W.birth_date_swapped, {
-        id: `Tanggal lahir ${ia} dan ${ib}: tanggal dan bulan tertukar (salah baca format tanggal).`,
-        en: `Birth dates ${ia} and ${ib}: day and month are swapped (a date-format slip).`,
-      });
-    }
-    if (hamming(ia, ib) === 1 || isTransposition(ia, ib) >= 0) {
-      return evidence('birth_date_typo', W.birth_date_typo, {
-        id: `Tanggal lahir ${ia} dan ${ib} berbeda satu angka — mungkin salah ketik.`,
-        en: `Birth dates ${ia} and ${ib} differ in one digit — possibly a typing slip.`,
-      });
-    }
+    // A slip (one digit, a day or a year off) unless each NIK confirms its own record's date.
+    const confirmed = a.nikDate?.ddmmyy === a.birthDdmmyy && b.nikDate?.ddmmyy === b.birthDdmmyy;
+    const ia = `${da.y}${pad2(da.m)}${pad2(da.d)}`;
+    const ib = `${db.y}${pad2(db.m)}${pad2(db.d)}`;
     const days = daysApart(da, db);
-    const near = days < 366;
-    return evidence('birth_date_differs', near ? W.birth_date_differs_near : W.birth_date_differs, {
-      id: `Tanggal lahir berbeda (${ia} dan ${ib}, selisih ${near ? `${Math.round(days)} hari` : `${Math.round(days / 365.25)} tahun`}).`,
-      en: `Different birth dates (${ia} and ${ib}, ${near ? `${Math.round(days)} days` : `${Math.round(days / 365.25)} years`} apart).`,
-    });
+    const slip =
+      hamming(ia, ib) === 1 || transposedAt(ia, ib) >= 0 || days === 1 || (da.m === db.m && da.d === db.d && Math.abs(da.y - db.y) === 1);
+    if (slip && !confirmed) return finding('birth_date_typo', W.birth_date_typo);
+    return finding('birth_date_differs', days < 366 ? W.birth_date_differs_near : W.birth_date_differs, days);
   }
-  // One stated date missing: the date encoded in the other record's NIK can stand in.
-  const stated = da ?? db;
+  // One stated date missing: the date in the other record's NIK can stand in.
+  const stated = da ? a : db ? b : null;
   const other = da ? b : a;
   if (stated && other.nikDate) {
-    const want = ddmmyyOf(stated);
-    if (other.nikDate.ddmmyy === want) {
-      return evidence('birth_date_nik', W.birth_date_nik, {
-        id: `Tanggal lahir hanya tercatat pada satu data (${isoOf(stated)}) dan cocok dengan tanggal lahir yang terkandung dalam NIK data lainnya.`,
-        en: `The birth date is recorded in one record only (${isoOf(stated)}) and agrees with the birth date encoded in the other record's NIK.`,
-      });
-    }
-    return evidence('birth_date_nik_differs', W.birth_date_nik_differs, {
-      id: `Tanggal lahir hanya tercatat pada satu data (${isoOf(stated)}) dan tidak cocok dengan tanggal lahir dalam NIK data lainnya.`,
-      en: `The birth date is recorded in one record only (${isoOf(stated)}) and does not agree with the birth date in the other record's NIK.`,
-    });
+    const want = stated.birthDdmmyy!;
+    if (other.nikDate.ddmmyy === want) return finding('birth_date_nik', W.birth_date_nik, 0, 0);
+    // One digit off: the NIK itself is probably mistyped (the NIK rule already counts that).
+    if (hamming(other.nikDate.ddmmyy, want) === 1) return finding('birth_date_missing', 0, 0, 1);
+    return finding('birth_date_nik_differs', W.birth_date_nik_differs);
   }
-  if (!stated && a.nikDate && b.nikDate && a.nikDate.ddmmyy === b.nikDate.ddmmyy) {
-    return evidence('birth_date_nik', W.birth_date_nik, {
-      id: 'Tanggal lahir tidak tercatat, tetapi tanggal lahir dalam kedua NIK sama.',
-      en: 'No birth date is recorded, but both NIKs encode the same birth date.',
-    });
-  }
-  return evidence('birth_date_missing', 0, {
-    id: 'Tanggal lahir tidak dapat dibandingkan (kosong).',
-    en: 'The birth dates cannot be compared (missing).',
-  });
+  if (!stated && a.nikDate && b.nikDate && a.nikDate.ddmmyy === b.nikDate.ddmmyy) return finding('birth_date_nik', W.birth_date_nik, 0, 2);
+  return finding('birth_date_missing', 0);
 }
 
-function compareSex(a: PreparedPerson, b: PreparedPerson): MatchEvidence | null {
+function compareSex(a: PreparedPerson, b: PreparedPerson): Finding | null {
   const sa = a.sex ?? a.nikDate?.sex ?? null;
   const sb = b.sex ?? b.nikDate?.sex ?? null;
   if (!sa || !sb) return null;
-  const word = (s: MatchSex): Message => (s === 'L' ? { id: 'laki-laki', en: 'male' } : { id: 'perempuan', en: 'female' });
-  if (sa === sb) {
-    return evidence('sex_equal', MATCH_WEIGHTS.sex_equal, { id: `Jenis kelamin sama (${word(sa).id}).`, en: `Same sex (${word(sa).en}).` });
-  }
-  return evidence('sex_differs', MATCH_WEIGHTS.sex_differs, {
-    id: `Jenis kelamin berbeda (${word(sa).id} dan ${word(sb).id}).`,
-    en: `Different sex (${word(sa).en} and ${word(sb).en}).`,
-  });
+  if (sa === sb) return finding('sex_equal', W.sex_equal);
+  // The sex read from a (possibly mistyped) NIK is only a hint.
+  if (!a.sex || !b.sex) return finding('sex_nik_differs', W.sex_nik_differs);
+  return finding('sex_differs', W.sex_differs);
 }
 
-function compareArea(a: PreparedPerson, b: PreparedPerson): MatchEvidence | null {
-  const va = a.village;
-  const vb = b.village;
-  if (!va || !vb) return null;
-  const W = MATCH_WEIGHTS;
-  if (va === vb) return evidence('area_same_village', W.area_same_village, { id: `Desa/kelurahan sama (${va}).`, en: `Same village (${va}).` });
-  if (va.slice(0, 8) === vb.slice(0, 8)) {
-    return evidence('area_same_district', W.area_same_district, {
-      id: `Desa berbeda dalam kecamatan yang sama (${va.slice(0, 8)}).`,
-      en: `Different villages in the same kecamatan (${va.slice(0, 8)}).`,
-    });
-  }
-  if (va.slice(0, 5) === vb.slice(0, 5)) {
-    return evidence('area_same_regency', W.area_same_regency, {
-      id: `Kecamatan berbeda dalam kabupaten/kota yang sama (${va.slice(0, 5)}).`,
-      en: `Different kecamatan in the same regency (${va.slice(0, 5)}).`,
-    });
-  }
-  return evidence('area_other_regency', W.area_other_regency, {
-    id: `Tinggal di kabupaten/kota yang berbeda (${va.slice(0, 5)} dan ${vb.slice(0, 5)}); bisa karena pindah domisili.`,
-    en: `Living in different regencies (${va.slice(0, 5)} and ${vb.slice(0, 5)}); possibly after a move.`,
-  });
+function compareArea(a: PreparedPerson, b: PreparedPerson): Finding | null {
+  if (!a.village || !b.village) return null;
+  if (a.village === b.village) return finding('area_same_village', W.area_same_village);
+  if (a.district !== null && a.district === b.district) return finding('area_same_district', W.area_same_district);
+  if (a.regency !== null && a.regency === b.regency) return finding('area_same_regency', W.area_same_regency);
+  return finding('area_other_regency', W.area_other_regency);
 }
 
-function nameEvidence(a: PreparedPerson, b: PreparedPerson, c: NameComparison): MatchEvidence[] {
-  const W = MATCH_WEIGHTS;
-  const A = a.name.display;
-  const B = b.name.display;
-  const out: MatchEvidence[] = [];
+function nameFindings(c: NameComparison, out: Finding[]): void {
   switch (c.kind) {
     case 'empty':
-      out.push(evidence('name_conflict', 0, { id: 'Nama kosong pada salah satu data.', en: 'The name is empty in one of the records.' }));
+      out.push(finding('name_missing', 0));
       break;
     case 'exact':
-      out.push(
-        evidence('name_exact', W.name_exact, {
-          id: `Nama sama ("${A}"${A === B ? '' : ` dan "${B}"`}, setelah huruf besar/kecil, spasi, gelar dan ejaan lama/baru diabaikan).`,
-          en: `Same name ("${A}"${A === B ? '' : ` and "${B}"`}, ignoring case, spacing, degrees and old/new spelling).`,
-        }),
-      );
+      out.push(finding('name_exact', W.name_exact));
       break;
     case 'typo':
-      out.push(
-        evidence('name_typo', W.name_typo, {
-          id: `Nama hampir sama ("${A}" dan "${B}"): beda ejaan atau salah ketik.`,
-          en: `Nearly the same name ("${A}" and "${B}"): a spelling variant or typing slip.`,
-        }),
-      );
+      out.push(finding('name_typo', W.name_typo));
       break;
     case 'subset':
-    case 'subset_single': {
-      const extra = [...c.extraA, ...c.extraB].join(' ');
-      out.push(
-        evidence('name_subset', c.kind === 'subset' ? W.name_subset : W.name_subset_single, {
-          id: `Nama cocok, tetapi satu data tidak menuliskan "${extra}" ("${A}" dan "${B}"), misalnya nama baptis kedua.`,
-          en: `The names agree, but one record leaves out "${extra}" ("${A}" and "${B}"), e.g. a second baptismal name.`,
-        }),
-      );
+      out.push(finding('name_subset', W.name_subset));
       break;
-    }
+    case 'subset_single':
+      out.push(finding('name_subset', W.name_subset_single, 0, 1));
+      break;
     case 'similar':
-      out.push(
-        evidence('name_similar', W.name_similar, {
-          id: `Nama mirip tetapi tidak sama ("${A}" dan "${B}")${c.worst ? `: "${c.worst[0]}" dan "${c.worst[1]}" bisa nama yang berbeda` : ''}.`,
-          en: `Similar but not the same names ("${A}" and "${B}")${c.worst ? `: "${c.worst[0]}" and "${c.worst[1]}" may be different names` : ''}.`,
-        }),
-      );
+      out.push(finding('name_similar', W.name_similar));
       break;
     case 'conflict':
-      out.push(
-        evidence('name_conflict', W.name_conflict, {
-          id: `Nama berbeda ("${A}" dan "${B}") — misalnya saudara kandung atau kembar dengan nama marga yang sama.`,
-          en: `Different names ("${A}" and "${B}") — e.g. siblings or twins sharing a family name.`,
-        }),
-      );
+      out.push(finding('name_conflict', W.name_conflict));
       break;
   }
-  if (c.generationDiffers) {
-    const g = a.name.generation ?? b.name.generation ?? '';
-    out.push(
-      evidence('name_generation', W.name_generation, {
-        id: `Hanya satu nama memakai penanda generasi "${g}" — bisa ayah dan anak dengan nama yang sama.`,
-        en: `Only one name carries the generation marker "${g}" — possibly a father and son with the same name.`,
-      }),
-    );
-  }
-  return out;
-}
-
-// -------------------------------------------------------------------------------------------------
-// Public API
-
-/** A person with everything the matcher needs computed once (reuse it across many comparisons). */
-export interface PreparedPerson {
-  readonly prepared: true;
-  readonly source: MatchPerson;
-  readonly nik: NikRead;
-  readonly nikDate: { ddmmyy: string; sex: MatchSex } | null;
-  readonly name: PreparedName;
-  readonly birth: Ymd | null;
-  readonly sex: MatchSex | null;
-  readonly village: string | null;
-}
-
-export function preparePerson(p: MatchPerson | PreparedPerson): PreparedPerson {
-  if ('prepared' in p) return p;
-  const nik = readNik(p.nik);
-  const village = p.villageCode?.trim() || null;
-  return {
-    prepared: true,
-    source: p,
-    nik,
-    nikDate: nik.kind === 'digits' ? nikDatePart(nik.digits) : null,
-    name: prepareName(p.name),
-    birth: parseDate(p.birthDate),
-    sex: p.sex,
-    village,
-  };
-}
-
-function logistic(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  if (c.generationDiffers) out.push(finding('name_generation', W.name_generation));
 }
 
 /** Rules that rule out 'same' however strong the rest is. */
 const CONTRADICTIONS: ReadonlySet<MatchRule> = new Set([
-  'name_conflict', 'name_generation', 'sex_differs', 'birth_date_differs', 'birth_date_nik_differs', 'nik_different',
+  'name_conflict', 'name_similar', 'name_generation', 'sex_differs', 'sex_nik_differs', 'birth_date_differs',
+  'birth_date_nik_differs', 'nik_explained', 'nik_different', 'area_other_regency',
 ]);
 
-/** Compares two people. Symmetric: compare(a, b) and compare(b, a) give the same score and decision. */
-export function comparePeople(x: MatchPerson | PreparedPerson, y: MatchPerson | PreparedPerson): MatchResult {
+interface Evaluation extends MatchScore {
+  a: PreparedPerson;
+  b: PreparedPerson;
+  names: NameComparison;
+  findings: Finding[];
+}
+
+function evaluate(x: MatchPerson | PreparedPerson, y: MatchPerson | PreparedPerson): Evaluation {
   const a = preparePerson(x);
   const b = preparePerson(y);
-  const items: MatchEvidence[] = [];
-  items.push(compareNik(a.nik, b.nik));
+  const findings: Finding[] = [compareNik(a, b)];
   const names = compareNames(a.name, b.name);
-  items.push(...nameEvidence(a, b, names));
-  items.push(compareDates(a, b));
+  nameFindings(names, findings);
+  findings.push(compareDates(a, b));
   const sex = compareSex(a, b);
-  if (sex) items.push(sex);
+  if (sex) findings.push(sex);
   const area = compareArea(a, b);
-  if (area) items.push(area);
+  if (area) findings.push(area);
 
   let total = 0;
   let contradicted = false;
-  for (const e of items) {
-    total += e.weight;
-    if (e.weight < 0 && CONTRADICTIONS.has(e.rule)) contradicted = true;
+  for (const f of findings) {
+    total += f.weight;
+    if (f.weight < 0 && CONTRADICTIONS.has(f.rule)) contradicted = true;
   }
-  const score = logistic((total - MATCH_WEIGHTS.offset) * MATCH_WEIGHTS.slope);
-  const nameOk = names.kind === 'exact' || names.kind === 'typo' || names.kind === 'subset';
+  const score = 1 / (1 + Math.exp(-(total - W.offset) * W.slope));
+  // 'same' needs the names to agree word for word; a left-out word is enough only with the same NIK
+  // (twins' NIKs differ only in the serial, and twins may share a first baptismal name), and
+  // A typo-level name needs an NIK that differs elsewhere than in the serial (twins: Maria/Martha).
+  const nik = findings[0]!;
+  const serialOnly = (nik.rule === 'nik_one_digit' && nik.n >= 12) || nik.rule === 'nik_same_region_date';
+  const namesAgree =
+    names.kind === 'exact' ||
+    (names.kind === 'typo' && !serialOnly) ||
+    (names.kind === 'subset' && nik.rule === 'nik_exact');
   const decision: MatchDecision =
-    score >= SAME_SCORE && !contradicted && nameOk ? 'same' : score >= LIKELY_SCORE ? 'likely' : 'different';
-  items.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
-  return { score: Math.round(score * 10_000) / 10_000, decision, evidence: items };
+    score >= SAME_SCORE && namesAgree && !contradicted ? 'same' : score >= LIKELY_SCORE ? 'likely' : 'different';
+  return { a, b, names, findings, score: Math.round(score * 10_000) / 10_000, decision };
+}
+
+/** Score and decision only: the fast path for scoring many candidate pairs. Symmetric. */
+export function scorePeople(a: MatchPerson | PreparedPerson, b: MatchPerson | PreparedPerson): MatchScore {
+  const e = evaluate(a, b);
+  return { score: e.score, decision: e.decision };
+}
+
+/** Score, decision and the evidence (Indonesian and English) for the review queue. Symmetric. */
+export function comparePeople(a: MatchPerson | PreparedPerson, b: MatchPerson | PreparedPerson): MatchResult {
+  const e = evaluate(a, b);
+  const evidence = e.findings.map((f) => ({ rule: f.rule, weight: f.weight, message: messageFor(f, e) }));
+  evidence.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
+  return { score: e.score, decision: e.decision, evidence };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Messages
+
+function nikPart(position: number): Message {
+  if (position < 6) return { id: 'kode wilayah', en: 'area code' };
+  if (position < 12) return { id: 'tanggal lahir', en: 'birth date' };
+  return { id: 'nomor urut', en: 'serial number' };
+}
+
+const isoOf = (d: Ymd): string => `${d.y}-${pad2(d.m)}-${pad2(d.d)}`;
+const sexWord = (s: MatchSex): Message => (s === 'L' ? { id: 'laki-laki', en: 'male' } : { id: 'perempuan', en: 'female' });
+
+function messageFor(f: Finding, e: Evaluation): Message {
+  const { a, b, names } = e;
+  const sciText = a.nik.kind === 'scientific' ? a.nik.text : b.nik.kind === 'scientific' ? b.nik.text : '';
+  const A = a.name.display;
+  const B = b.name.display;
+  switch (f.rule) {
+    case 'nik_missing':
+      return f.v === 1
+        ? {
+            id: `NIK tersimpan oleh Excel sebagai bilangan (${sciText}) sehingga angka-angkanya hilang; ${f.n} angka yang tersisa tidak cocok dengan NIK lainnya.`,
+            en: `The NIK was stored by Excel as a number (${sciText}) and lost its digits; the ${f.n} digits left do not agree with the other NIK.`,
+          }
+        : {
+            id: 'NIK kosong atau tidak terbaca pada salah satu data, sehingga tidak dapat dibandingkan.',
+            en: 'The NIK is empty or unreadable in one of the records, so it cannot be compared.',
+          };
+    case 'nik_scientific':
+      return {
+        id: `NIK tersimpan oleh Excel sebagai bilangan (${sciText}); ${f.n} angka pertama yang tersisa cocok dengan NIK lainnya.`,
+        en: `The NIK was stored by Excel as a number (${sciText}); the ${f.n} leading digits left agree with the other NIK.`,
+      };
+    case 'nik_exact':
+      return { id: 'NIK sama persis.', en: 'The NIKs are identical.' };
+    case 'nik_excel_zeros':
+      return {
+        id: `NIK sama kecuali ${f.n} angka terakhir yang menjadi 0 — ciri NIK yang pernah tersimpan sebagai bilangan di Excel (Excel hanya menyimpan 15 angka).`,
+        en: `The NIKs agree except for the last ${f.n} digit(s), which became 0 — the mark of an NIK once stored as a number in Excel (Excel keeps only 15 digits).`,
+      };
+    case 'nik_explained': {
+      const what: Message = f.v === 0 ? { id: 'tanggal lahir', en: 'birth date' } : { id: 'kecamatan', en: 'kecamatan' };
+      return {
+        id: `NIK berbeda, dan masing-masing NIK sesuai dengan ${what.id} pada datanya sendiri: perbedaannya nyata, bukan salah ketik.`,
+        en: `The NIKs differ, and each agrees with the ${what.en} of its own record: the difference is real, not a typing slip.`,
+      };
+    }
+    case 'nik_transposed': {
+      const part = nikPart(f.n);
+      return {
+        id: `NIK sama kecuali dua angka bersebelahan yang tertukar (angka ke-${f.n + 1} dan ke-${f.n + 2}, bagian ${part.id}) — salah ketik yang umum.`,
+        en: `The NIKs agree except for two neighbouring digits that are swapped (digits ${f.n + 1} and ${f.n + 2}, in the ${part.en}) — a common typing slip.`,
+      };
+    }
+    case 'nik_one_digit': {
+      const part = nikPart(f.n);
+      const what =
+        f.v === 0
+          ? { id: `satu angka berbeda (angka ke-${f.n + 1}, bagian ${part.id})`, en: `one digit differs (digit ${f.n + 1}, in the ${part.en})` }
+          : { id: 'satu angka hilang atau berlebih', en: 'one digit is missing or extra' };
+      return {
+        id: `NIK hampir sama: ${what.id} — kemungkinan salah ketik, tetapi NIK saudara kembar juga hanya berbeda pada nomor urut.`,
+        en: `The NIKs are nearly the same: ${what.en} — probably a typing slip, but twins' NIKs also differ only in the serial number.`,
+      };
+    }
+    case 'nik_same_region_date':
+      return {
+        id: 'NIK memiliki kode wilayah dan tanggal lahir yang sama, tetapi nomor urut berbeda (bisa nomor urut yang salah, atau orang lain yang lahir di hari yang sama di kecamatan yang sama).',
+        en: 'The NIKs share the area code and birth date but have different serial numbers (a wrong serial, or someone else born the same day in the same kecamatan).',
+      };
+    case 'nik_two_digits':
+      return { id: 'NIK berbeda pada dua angka — bisa salah ketik ganda.', en: 'The NIKs differ in two digits — possibly two typing slips.' };
+    case 'nik_different':
+      return { id: `NIK berbeda pada ${f.n} angka: bukan salah ketik biasa.`, en: `The NIKs differ in ${f.n} digits: not an ordinary typing slip.` };
+    case 'name_missing':
+      return { id: 'Nama kosong pada salah satu data.', en: 'The name is empty in one of the records.' };
+    case 'name_exact':
+      return {
+        id: `Nama sama ("${A}"${A === B ? '' : ` dan "${B}"`}; huruf besar/kecil, spasi, gelar dan ejaan lama/baru diabaikan).`,
+        en: `Same name ("${A}"${A === B ? '' : ` and "${B}"`}; ignoring case, spacing, degrees and old/new spelling).`,
+      };
+    case 'name_typo':
+      return {
+        id: `Nama hampir sama ("${A}" dan "${B}"): beda ejaan atau salah ketik.`,
+        en: `Nearly the same name ("${A}" and "${B}"): a spelling variant or typing slip.`,
+      };
+    case 'name_subset': {
+      const extra = [...unpaired(a.name, names.usedA), ...unpaired(b.name, names.usedB)].join(' ');
+      return {
+        id: `Nama cocok, tetapi satu data tidak menuliskan "${extra}" ("${A}" dan "${B}"), misalnya nama baptis kedua.`,
+        en: `The names agree, but one record leaves out "${extra}" ("${A}" and "${B}"), e.g. a second baptismal name.`,
+      };
+    }
+    case 'name_similar': {
+      const w = names.worstA >= 0 ? [a.name.raw[names.worstA], b.name.raw[names.worstB]] : null;
+      return {
+        id: `Nama mirip tetapi tidak sama ("${A}" dan "${B}")${w ? `: "${w[0]}" dan "${w[1]}" bisa nama yang berbeda` : ''}.`,
+        en: `Similar but not the same names ("${A}" and "${B}")${w ? `: "${w[0]}" and "${w[1]}" may be different names` : ''}.`,
+      };
+    }
+    case 'name_conflict':
+      return {
+        id: `Nama berbeda ("${A}" dan "${B}") — misalnya saudara kandung atau kembar dengan marga yang sama.`,
+        en: `Different names ("${A}" and "${B}") — e.g. siblings or twins with the same family name.`,
+      };
+    case 'name_generation': {
+      const g = a.name.generation ?? b.name.generation ?? '';
+      return {
+        id: `Hanya satu nama memakai penanda generasi "${g}" — bisa ayah dan anak dengan nama yang sama.`,
+        en: `Only one name carries the generation marker "${g}" — possibly a father and son with the same name.`,
+      };
+    }
+    case 'birth_date_equal':
+      return { id: `Tanggal lahir sama (${isoOf(a.birth!)}).`, en: `Same birth date (${isoOf(a.birth!)}).` };
+    case 'birth_date_swapped':
+      return {
+        id: `Tanggal lahir ${isoOf(a.birth!)} dan ${isoOf(b.birth!)}: tanggal dan bulan tertukar (salah baca format tanggal).`,
+        en: `Birth dates ${isoOf(a.birth!)} and ${isoOf(b.birth!)}: day and month are swapped (a date-format slip).`,
+      };
+    case 'birth_date_typo':
+      return {
+        id: `Tanggal lahir ${isoOf(a.birth!)} dan ${isoOf(b.birth!)} berbeda satu angka — mungkin salah ketik.`,
+        en: `Birth dates ${isoOf(a.birth!)} and ${isoOf(b.birth!)} differ in one digit — possibly a typing slip.`,
+      };
+    case 'birth_date_differs': {
+      const near = f.n < 366;
+      const gapId = near ? `${Math.round(f.n)} hari` : `${Math.round(f.n / 365.25)} tahun`;
+      const gapEn = near ? `${Math.round(f.n)} days` : `${Math.round(f.n / 365.25)} years`;
+      return {
+        id: `Tanggal lahir berbeda (${isoOf(a.birth!)} dan ${isoOf(b.birth!)}, selisih ${gapId}).`,
+        en: `Different birth dates (${isoOf(a.birth!)} and ${isoOf(b.birth!)}, ${gapEn} apart).`,
+      };
+    }
+    case 'birth_date_nik': {
+      if (f.v === 1) {
+        return {
+          id: `Tanggal lahir tercatat berbeda (${isoOf(a.birth!)} dan ${isoOf(b.birth!)}), tetapi NIK salah satu data memuat tanggal lahir data lainnya — kemungkinan salah tulis tanggal.`,
+          en: `The recorded birth dates differ (${isoOf(a.birth!)} and ${isoOf(b.birth!)}), but one record's NIK encodes the other record's birth date — probably a slip in the date.`,
+        };
+      }
+      if (f.v === 2) {
+        return { id: 'Tanggal lahir tidak tercatat, tetapi tanggal lahir dalam kedua NIK sama.', en: 'No birth date is recorded, but both NIKs encode the same birth date.' };
+      }
+      const stated = isoOf((a.birth ?? b.birth)!);
+      return {
+        id: `Tanggal lahir hanya tercatat pada satu data (${stated}) dan cocok dengan tanggal lahir dalam NIK data lainnya.`,
+        en: `The birth date is recorded in one record only (${stated}) and agrees with the birth date encoded in the other record's NIK.`,
+      };
+    }
+    case 'birth_date_nik_differs': {
+      const stated = isoOf((a.birth ?? b.birth)!);
+      return {
+        id: `Tanggal lahir hanya tercatat pada satu data (${stated}) dan tidak cocok dengan tanggal lahir dalam NIK data lainnya.`,
+        en: `The birth date is recorded in one record only (${stated}) and does not agree with the birth date in the other record's NIK.`,
+      };
+    }
+    case 'birth_date_missing':
+      return f.v === 1
+        ? {
+            id: `Tanggal lahir hanya tercatat pada satu data (${isoOf((a.birth ?? b.birth)!)}); tanggal lahir dalam NIK data lainnya berbeda satu angka (bisa salah ketik NIK).`,
+            en: `The birth date is recorded in one record only (${isoOf((a.birth ?? b.birth)!)}); the birth date in the other record's NIK differs in one digit (possibly an NIK typo).`,
+          }
+        : { id: 'Tanggal lahir tidak dapat dibandingkan (kosong).', en: 'The birth dates cannot be compared (missing).' };
+    case 'sex_equal': {
+      const s = sexWord((a.sex ?? a.nikDate?.sex)!);
+      return { id: `Jenis kelamin sama (${s.id}).`, en: `Same sex (${s.en}).` };
+    }
+    case 'sex_differs': {
+      const sa = sexWord(a.sex!);
+      const sb = sexWord(b.sex!);
+      return { id: `Jenis kelamin berbeda (${sa.id} dan ${sb.id}).`, en: `Different sex (${sa.en} and ${sb.en}).` };
+    }
+    case 'sex_nik_differs': {
+      const known = sexWord((a.sex ?? b.sex)!);
+      const fromNik = sexWord((a.sex ? b.nikDate?.sex : a.nikDate?.sex) ?? 'L');
+      return {
+        id: `Jenis kelamin tidak tercatat pada satu data; menurut NIK-nya ${fromNik.id}, sedangkan data lainnya ${known.id}.`,
+        en: `The sex is missing in one record; its NIK says ${fromNik.en}, the other record says ${known.en}.`,
+      };
+    }
+    case 'area_same_village':
+      return { id: `Desa/kelurahan sama (${a.village}).`, en: `Same village (${a.village}).` };
+    case 'area_same_district':
+      return {
+        id: `Desa berbeda dalam kecamatan yang sama (${a.village!.slice(0, 8)}).`,
+        en: `Different villages in the same kecamatan (${a.village!.slice(0, 8)}).`,
+      };
+    case 'area_same_regency':
+      return {
+        id: `Kecamatan berbeda dalam kabupaten/kota yang sama (${a.village!.slice(0, 5)}).`,
+        en: `Different kecamatan in the same regency (${a.village!.slice(0, 5)}).`,
+      };
+    case 'area_other_regency':
+      return {
+        id: `Tinggal di kabupaten/kota yang berbeda (${a.village!.slice(0, 5)} dan ${b.village!.slice(0, 5)}); bisa karena pindah domisili.`,
+        en: `Living in different regencies (${a.village!.slice(0, 5)} and ${b.village!.slice(0, 5)}); possibly after a move.`,
+      };
+  }
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -806,46 +1006,70 @@ export function comparePeople(x: MatchPerson | PreparedPerson, y: MatchPerson | 
 
 /**
  * Keys for finding candidate pairs: two records are compared only when they share a key. Designed
- * so that a duplicate with one damaged field (NIK typo, name typo, swapped day/month, moved
- * village) still shares a key, while in a registry of a million people each key holds only a few
- * dozen people at most:
+ * so that a duplicate with damaged fields (NIK typo or Excel damage, name typo, swapped day and
+ * month, a wrong digit in the date, a missing date, a move to another village) still shares a key,
+ * while in a registry of a million people a key holds a handful of people (measured on the demo
+ * registry: about 8 candidate pairs per person in all, largest block a few hundred):
  *   - `n1:` NIK digits 1–12 (area + birth date + sex): survives a wrong serial or Excel zeros;
- *   - `n2:` NIK digits 7–16 (birth date + serial): survives a slip in the area code;
- *   - `d:`  birth date (day and month in either order) + first 3 letters of each name word:
- *           survives any NIK damage, word order, a dropped second name, one typo per word;
- *   - `y:`  birth year + kecamatan of domicile + first 3 letters of each name word: survives a
- *           wrong birth day or month.
- * The birth date also comes from the NIK when it differs from the stated one (or is missing).
+ *   - `n2:` NIK digits 7–16 (birth date + serial) + first 3 letters of a name word: survives a slip
+ *           in the area code;
+ *   - `d:`  birth date (day and month in either order) + first 3 letters of a name word: survives
+ *           any NIK damage, word order, a dropped second name, one typo per word;
+ *   - `y:`  birth year + kecamatan of domicile + first 3 letters of a name word: survives a wrong
+ *           birth day or month;
+ *   - `m:`  day and month of birth + kecamatan + first 3 letters of a name word: survives a wrong
+ *           birth year;
+ *   - `v:`  kecamatan + first 3 letters of two name words: survives a missing birth date together
+ *           with a missing or mangled NIK.
+ * "First 3 letters" are taken from the spelling-insensitive form, so Christina/Kristina and
+ * Djami/Jami share keys. The birth date also comes from the NIK when it differs or is missing.
  */
 export function blockingKeys(p: MatchPerson | PreparedPerson): string[] {
   const r = preparePerson(p);
   const keys = new Set<string>();
+  const prefixes: string[] = [];
+  r.name.words.forEach((w, i) => {
+    if (r.name.title[i] || w.length < 2) return;
+    const pre = w.slice(0, 3);
+    if (!prefixes.includes(pre)) prefixes.push(pre);
+  });
+  prefixes.sort();
   if (r.nik.kind === 'digits' && r.nik.digits.length === 16) {
     keys.add(`n1:${r.nik.digits.slice(0, 12)}`);
-    keys.add(`n2:${r.nik.digits.slice(6)}`);
+    for (const pre of prefixes) keys.add(`n2:${r.nik.digits.slice(6)}:${pre}`);
   }
-  const prefixes = new Set<string>();
-  r.name.words.forEach((w, i) => {
-    if (!r.name.title[i] && w.length >= 2) prefixes.add(w.slice(0, 3));
-  });
-  const dates = new Set<string>();
-  const years = new Set<number>();
-  if (r.birth) {
-    const { y, m, d } = r.birth;
-    dates.add(`${y}${pad2(Math.min(m, d))}${pad2(Math.max(m, d))}`);
-    years.add(y);
-  }
+  // Dates as year + day and month sorted (day and month in either order give the same key).
+  const dates = new Map<string, { y: number; dm: string }>();
+  const addDate = (y: number, m: number, d: number): void => {
+    const dm = pad2(Math.min(m, d)) + pad2(Math.max(m, d));
+    dates.set(`${y}${dm}`, { y, dm });
+  };
+  if (r.birth) addDate(r.birth.y, r.birth.m, r.birth.d);
   if (r.nikDate) {
     const dd = Number(r.nikDate.ddmmyy.slice(0, 2));
     const mm = Number(r.nikDate.ddmmyy.slice(2, 4));
     const yy = Number(r.nikDate.ddmmyy.slice(4, 6));
     // The century comes from the stated year when it agrees; otherwise both are plausible.
-    const centuries = r.birth && r.birth.y % 100 === yy ? [r.birth.y - yy] : [1900, 2000];
-    for (const c of centuries) dates.add(`${c + yy}${pad2(Math.min(dd, mm))}${pad2(Math.max(dd, mm))}`);
-    if (!r.birth) for (const c of centuries) years.add(c + yy);
+    if (r.birth && r.birth.y % 100 === yy) addDate(r.birth.y, mm, dd);
+    else {
+      addDate(1900 + yy, mm, dd);
+      addDate(2000 + yy, mm, dd);
+    }
   }
-  for (const d of dates) for (const pre of prefixes) keys.add(`d:${d}:${pre}`);
   const district = r.village && r.village.length >= 8 ? r.village.slice(0, 8) : null;
-  if (district) for (const y of years) for (const pre of prefixes) keys.add(`y:${y}:${district}:${pre}`);
+  for (const [ymd, { y, dm }] of dates) {
+    for (const pre of prefixes) {
+      keys.add(`d:${ymd}:${pre}`);
+      if (district) {
+        keys.add(`y:${y}:${district}:${pre}`);
+        keys.add(`m:${dm}:${district}:${pre}`);
+      }
+    }
+  }
+  if (district) {
+    for (let i = 0; i < prefixes.length; i++) {
+      for (let j = i + 1; j < prefixes.length; j++) keys.add(`v:${district}:${prefixes[i]}${prefixes[j]}`);
+    }
+  }
   return [...keys];
 }

@@ -390,11 +390,10 @@ export function generateDedupTestset(input: DedupTestsetInput): DedupTestset {
   };
 
   const damageName = (name: string, ops: number, log: string[]): string => {
-    let parts = splitName(name);
     let out = name;
     for (let k = 0; k < ops; k++) {
       const x = rnd();
-      parts = splitName(out);
+      const parts = splitName(out);
       const words = [parts.title, ...parts.given, parts.clan].filter((w): w is string => Boolean(w));
       if (x < 0.34) {
         // Typo in one word (given names and clan alike).
