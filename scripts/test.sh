@@ -249,8 +249,8 @@ banner
 
 run_step "lint" eslint .
 run_step "typecheck" tsc --noEmit -p .
-run_step "unit" vitest run --project unit --passWithNoTests
-run_step "integration (PGlite)" env LINDUNG_TEST_DB=pglite vitest run --project integration --passWithNoTests
+run_step "unit" vitest run --project unit
+run_step "integration (PGlite)" env LINDUNG_TEST_DB=pglite vitest run --project integration
 
 integration_on_postgres() {
   local url="${LINDUNG_TEST_PG_URL:-}" port attempt rc=0
@@ -270,7 +270,7 @@ integration_on_postgres() {
   else
     echo "    using LINDUNG_TEST_PG_URL (a server of yours; the tests create and drop their own databases)"
   fi
-  guarded env LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL="$url" vitest run --project integration --passWithNoTests || rc=$?
+  guarded env LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL="$url" vitest run --project integration || rc=$?
   if [[ -d "$PG_DIR" ]]; then bash scripts/pg-temp.sh stop "$PG_DIR" || true; fi
   return $rc
 }
@@ -278,12 +278,12 @@ integration_on_postgres() {
 if [[ $PG_MODE == missing ]]; then
   skip_or_fail "integration (PostgreSQL)" "$PG_WHY"
 else
-  STEP_DISPLAY="LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL=<url> vitest run --project integration --passWithNoTests"
+  STEP_DISPLAY="LINDUNG_TEST_DB=postgres LINDUNG_TEST_PG_URL=<url> vitest run --project integration"
   run_step "integration (PostgreSQL)" integration_on_postgres
 fi
 
 if [[ $CHROMIUM_OK -eq 1 ]]; then
-  run_step "browser (Chromium)" env LINDUNG_CHROMIUM="$CHROMIUM" vitest run --project browser --passWithNoTests
+  run_step "browser (Chromium)" env LINDUNG_CHROMIUM="$CHROMIUM" vitest run --project browser
 else
   skip_or_fail "browser (Chromium)" "$CHROMIUM_WHY"
 fi
