@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { route } from '../../http/route.js';
 import { actorOf, requireAreaInScope, scoped } from '../../http/context.js';
 import { problems } from '../../http/problem.js';
-import { searchPersons, SORTS, MAX_PAGE_SIZE, isAreaCode, type SearchInput } from './search.js';
+import { searchAs, SORTS, MAX_PAGE_SIZE, isAreaCode, type SearchInput } from './search.js';
 import { getHeirs, getHistory, getHouseholdMembers, getPerson, PersonInputError, updatePerson, type PersonPatch } from './person.js';
 import { logAccess } from './access-log.js';
 import { masker } from './mask.js';
@@ -52,7 +52,7 @@ export async function runSearch(req: Parameters<typeof scoped>[0], input: Search
   const mask = masker(actor.role);
   return scoped(req, async (tx) => {
     if (input.area) await requireAreaInScope(tx, input.area);
-    const result = await searchPersons(tx, input);
+    const result = await searchAs(tx, actor.areaCode, input);
     await logAccess(tx, actor, {
       action: 'search', subjectType: 'person', ids: result.items.map((r) => r.id), purpose: input.purpose || 'registry.search', requestId: req.id,
       query: { area: input.area ?? null, sort: input.sort ?? 'name', page: result.page, byNik: Boolean(input.q && /^[0-9\s.-]{16,}$/.test(input.q)), namePrefixLength: input.q?.length ?? 0 },

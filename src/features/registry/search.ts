@@ -93,3 +93,13 @@ export async function searchPersons(tx: Queryable, input: SearchInput) {
   );
   return { items: rows.slice(0, pageSize), page, pageSize, hasNext: rows.length > pageSize };
 }
+
+/**
+ * The search as a user runs it. Row-level security already limits the rows; naming the user's own
+ * regency, district or village as the default filter lets the planner use that area's index
+ * instead of walking the whole province and discarding what the policy hides.
+ */
+export function searchAs(tx: Queryable, actorArea: string | null, input: SearchInput) {
+  const ownArea = actorArea && actorArea.length >= 5 ? actorArea : undefined;
+  return searchPersons(tx, { ...input, area: input.area ?? ownArea });
+}
