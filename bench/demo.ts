@@ -16,8 +16,8 @@ import { ensureReferenceData } from '../src/features/bootstrap.js';
 import { COPY_HEIR, COPY_HOUSEHOLD, COPY_PERSON, generateDemo, nttRegencyPoverty, type DemoInput, type DemoVillage } from '../src/features/demo/generate.js';
 import { DEMO_ACTOR, DEMO_DEFAULT_SEED } from '../src/features/demo/load.js';
 import {
-  CliProcess, OUT, dbDir, openExisting, folderBytes, log, memorySampler, printTable, record, rmrf, round, secs, startPostgres, verdict,
-  type Engine, type Options, type PgCluster,
+  CliProcess, OUT, contention, contentionText, dbDir, openExisting, folderBytes, log, memorySampler, printTable, record, rmrf, round, secs, startPostgres, verdict,
+  type Contention, type Engine, type Options, type PgCluster,
 } from './lib.js';
 
 export const DEMO_TARGET_MS = 180_000;
@@ -38,6 +38,7 @@ export interface DemoCliResult {
   rateLast: number | null;
   folderBytes: number | null;
   relations: { name: string; rows: number; mb: number }[];
+  contention: Contention | null;
 }
 
 /** The same 'today' loadDemo uses, so the generated people are the same. */
@@ -80,6 +81,7 @@ async function runCliDemo(engine: Engine, size: number, pg: PgCluster | null): P
   const env: Record<string, string> = engine === 'pglite' ? { LINDUNG_DATA_DIR: dir } : { DATABASE_URL: pg!.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
   if (engine === 'pglite') rmrf(dir);
   log(`demo: ${engine}: lindung demo --size ${size} --json`);
+  const c0 = performance.now();
   const cli = new CliProcess(['demo', '--size', String(size), '--json'], env);
   const progress: { at: number; done: number }[] = [];
   cli.onLineListener((l) => {
@@ -114,6 +116,7 @@ async function runCliDemo(engine: Engine, size: number, pg: PgCluster | null): P
     rateLast: rate(0.8, 1),
     folderBytes: engine === 'pglite' ? folderBytes(dir) : folderBytes(pg!.dir),
     relations: [],
+    contention: contention(c0),
   };
   // What the load left behind (history included).
   const db = await openExisting(engine, engine === 'pglite' ? dir : pg!.url);
@@ -123,7 +126,7 @@ async function runCliDemo(engine: Engine, size: number, pg: PgCluster | null): P
     await db.close();
   }
   fs.writeFileSync(path.join(OUT, 'db', `${path.basename(dir)}.json`), JSON.stringify({ engine, size, date: new Date().toISOString(), ...out }, null, 2));
-  log(`demo: ${engine}: ${secs(wallMs)} wall, load ${secs(out.ms)}`);
+  log(`demo: ${engine}: ${secs(wallMs)} wall, load ${secs(out.ms)}; ${contentionText(result.contention)}`);
   return result;
 }
 
@@ -257,13 +260,29 @@ async function profile(db: Db, size: number): Promise<LoadTiming[]> {
   const [audit] = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM audit_log');
   log(`demo: profile: ${audit?.n} history rows`);
 
+  // Inside the history: its index on audit_log, then its per-row hash.
+  await truncateRegistry(db);
+  await db.exec('DROP INDEX IF EXISTS audit_log_subject');
+  log('demo: profile: history on, audit_log_subject index dropped');
+  out.push(await timedLoad(db, input, 'history on, audit_log index dropped', false));
+  try {
+    await truncateRegistry(db);
+    await db.exec(`CREATE OR REPLACE FUNCTION lindung_audit_entry_hash(table_name text, op char, row_key text, actor_id bigint,
+        actor_label text, at timestamptz, before jsonb, after jsonb) RETURNS bytea
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT '\\x00'::bytea $$`);
+    log('demo: profile: history on, no audit_log index, entry hash replaced by a constant');
+    out.push(await timedLoad(db, input, '+ entry hash (sha256) replaced by a constant', false));
+  } catch (e) {
+    log(`demo: profile: could not replace the entry hash function (${(e as Error).message}); variant skipped`);
+  }
+
   await truncateRegistry(db);
   await db.exec('ALTER TABLE household DISABLE TRIGGER USER; ALTER TABLE person DISABLE TRIGGER USER; ALTER TABLE heir DISABLE TRIGGER USER;');
   log('demo: profile: history triggers off');
   out.push(await timedLoad(db, input, 'history triggers off', false));
 
   await truncateRegistry(db);
-  await db.exec(SECONDARY_INDEXES.map((i) => `DROP INDEX ${i};`).join('\n'));
+  await db.exec(SECONDARY_INDEXES.map((i) => `DROP INDEX IF EXISTS ${i};`).join('\n'));
   log('demo: profile: history off, secondary indexes dropped');
   out.push(await timedLoad(db, input, '+ secondary indexes dropped (PKs kept)', false));
 
@@ -296,8 +315,12 @@ export async function runDemo(opts: Options): Promise<void> {
       cliResults.push(await runCliDemo(engine, size, pg));
       const scratch = await openScratch(engine, pg);
       try {
+        const c0 = performance.now();
         baselines.push({ engine, ...(await baseline(scratch.db, size)) });
         profiles.push({ engine, rows: await profile(scratch.db, profileSize) });
+        const c = contention(c0);
+        log(`demo: ${engine}: baseline and profile: ${contentionText(c)}`);
+        record('demo', [{ kind: 'contention', engine, phase: 'baseline+profile', ...c }]);
       } finally {
         await scratch.dispose();
       }
@@ -314,12 +337,13 @@ export async function runDemo(opts: Options): Promise<void> {
       secs(b.personOnly.genMs + b.personOnly.personMs), secs(b.allTables.totalMs),
       `${round(r.loadMs / b.allTables.totalMs, 1)}×`, r.rateFirst ?? '-', r.rateLast ?? '-',
       r.peakRssKb ? `${Math.round(r.peakRssKb / 1024)} MiB` : '-',
+      r.contention ? `${r.contention.otherCores} cores` : '-',
       r.engine === 'pglite' ? `${verdict(r.wallMs <= DEMO_TARGET_MS)} (≤ 180 s)` : '(comparison)',
     ];
   });
   printTable(
     'demo: `lindung demo --size N --json` on a fresh database (wall = spawn to exit; load = loadDemo\'s own ms)',
-    ['engine', 'size', 'wall', 'load', 'setup', 'raw person', 'raw 3 tables', 'load/raw', 'rows/s first 20%', 'rows/s last 20%', 'CLI peak RSS', 'target'],
+    ['engine', 'size', 'wall', 'load', 'setup', 'raw person', 'raw 3 tables', 'load/raw', 'rows/s first 20%', 'rows/s last 20%', 'CLI peak RSS', 'other CPU', 'target'],
     rows,
   );
   for (const r of cliResults) {

@@ -352,7 +352,9 @@ export function memoryOf(pid: number): Mem | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
-    return { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+    const m = { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+    // A process that has exited but is not yet reaped (zombie) has no memory lines.
+    return Number.isFinite(m.hwmKb) && Number.isFinite(m.rssKb) ? m : null;
   } catch {
     return null;
   }
@@ -584,3 +586,133 @@ export async function openExisting(engine: Engine, target: string): Promise<Db> 
 
 /** Where the benchmark databases live (git-ignored). */
 export const dbDir = (engine: Engine, size: number) => path.join(OUT, 'db', `${engine === 'pglite' ? 'pglite' : 'pg'}-${size}`);
+
+// ------------------------------------------------------------------------------------------------
+// Other work on the machine: the CPU used by processes that are not ours, so a figure measured
+// while someone else ran tests says so.
+
+interface ProcTicks {
+  ppid: number;
+  ticks: number;
+  cmd: string;
+}
+
+function readProcs(): Map<number, ProcTicks> {
+  const out = new Map<number, ProcTicks>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const post = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(d), { ppid: Number(post[1]), ticks: Number(post[11]) + Number(post[12]), cmd: cmdline(Number(d)).trim() });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+export interface Contention {
+  /** Average CPU cores used by other people's processes over the window. */
+  otherCores: number;
+  /** Highest 2-second average of the same. */
+  otherCoresMax: number;
+  /** Average cores used by this benchmark (its children and its PostgreSQL included). */
+  ownCores: number;
+  /** The other processes that used the most CPU, "cores command". */
+  top: string[];
+}
+
+class CpuMonitor {
+  private prev = new Map<number, number>();
+  private samples: { at: number; dt: number; own: number; other: number; byCmd: Map<string, number> }[] = [];
+  private last = performance.now();
+  private readonly hz: number;
+
+  constructor(everyMs: number) {
+    let hz = 100;
+    try {
+      hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      /* the usual value */
+    }
+    this.hz = hz;
+    this.read(true);
+    setInterval(() => this.read(false), everyMs).unref();
+  }
+
+  private read(first: boolean): void {
+    const now = performance.now();
+    const procs = readProcs();
+    const isOwn = (pid: number): boolean => {
+      for (let p = pid, depth = 0; p > 1 && depth < 20; depth++) {
+        if (p === process.pid) return true;
+        const info = procs.get(p);
+        if (!info) return false;
+        if (info.cmd.includes(OUT)) return true; // our PostgreSQL clusters live under bench/out
+        p = info.ppid;
+      }
+      return false;
+    };
+    // Our own ancestors (npm, the tsx wrapper) count as ours too.
+    const ancestors = new Set<number>();
+    for (let p = procs.get(process.pid)?.ppid ?? 0, depth = 0; p > 1 && depth < 20; depth++) {
+      ancestors.add(p);
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    let own = 0;
+    let other = 0;
+    const byCmd = new Map<string, number>();
+    const seen = new Map<number, number>();
+    for (const [pid, info] of procs) {
+      seen.set(pid, info.ticks);
+      if (first) continue;
+      const delta = info.ticks - (this.prev.get(pid) ?? 0);
+      if (delta <= 0) continue;
+      if (isOwn(pid) || ancestors.has(pid)) own += delta;
+      else if (info.cmd) {
+        other += delta;
+        const label = info.cmd.replace(/^\S*\/(node|bash|sh) /, '$1 ').slice(0, 90);
+        byCmd.set(label, (byCmd.get(label) ?? 0) + delta / this.hz);
+      }
+    }
+    this.prev = seen;
+    if (!first) this.samples.push({ at: now, dt: (now - this.last) / 1000, own: own / this.hz, other: other / this.hz, byCmd });
+    this.last = now;
+  }
+
+  window(from: number, to = performance.now()): Contention {
+    this.read(false);
+    const s = this.samples.filter((x) => x.at > from && x.at - x.dt * 1000 < to);
+    const seconds = s.reduce((a, x) => a + x.dt, 0) || 1;
+    const byCmd = new Map<string, number>();
+    for (const x of s) for (const [k, v] of x.byCmd) byCmd.set(k, (byCmd.get(k) ?? 0) + v);
+    return {
+      otherCores: round(s.reduce((a, x) => a + x.other, 0) / seconds, 2),
+      otherCoresMax: round(Math.max(0, ...s.map((x) => x.other / (x.dt || 1))), 2),
+      ownCores: round(s.reduce((a, x) => a + x.own, 0) / seconds, 2),
+      top: [...byCmd.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .filter(([, v]) => v / seconds >= 0.05)
+        .map(([k, v]) => `${round(v / seconds, 2)} ${k}`),
+    };
+  }
+}
+
+let monitor: CpuMonitor | null = null;
+
+/** Starts watching the machine's CPU (every 2 s); run.ts calls it first. */
+export function startCpuMonitor(): void {
+  monitor ??= new CpuMonitor(2000);
+}
+
+/** CPU used by other processes between `from` (performance.now()) and now. */
+export function contention(from: number): Contention | null {
+  return monitor ? monitor.window(from) : null;
+}
+
+export function contentionText(c: Contention | null): string {
+  if (!c) return 'not measured';
+  return `other processes used ${c.otherCores} cores on average (max ${c.otherCoresMax}), this benchmark ${c.ownCores}${c.top.length ? `; top: ${c.top.join(' | ')}` : ''}`;
+}

@@ -4,8 +4,8 @@
  * searches), and in a fresh server on the same data serving the same searches (target ≤ 1 GB,
  * judged as 1 GiB = 1,048,576 KiB).
  */
-import { printTable, record, round, verdict, type Mem, type Options } from './lib.js';
-import { runHealthMemory, type HealthMemoryResult } from './health.js';
+import { printTable, record, round, verdict, type Mem } from './lib.js';
+import type { HealthMemoryResult } from './health.js';
 
 export const MEMORY_TARGET_KB = 1024 * 1024;
 
@@ -34,10 +34,4 @@ export function reportMemory(results: HealthMemoryResult[]): void {
     const peakKb = Math.max(r.memory.loadPlusSearches?.hwmKb ?? 0, r.memory.freshServerSearches?.hwmKb ?? 0);
     return { engine: r.engine, size: r.size, ...r.memory, peakKb, peakMiB: round(peakKb / 1024, 0), searchesHttp: r.searchesHttp, searchesHttpFresh: r.searchesHttpFresh, targetKb: MEMORY_TARGET_KB, pass: peakKb <= MEMORY_TARGET_KB };
   }));
-}
-
-export async function runMemory(opts: Options): Promise<HealthMemoryResult[]> {
-  const results = await runHealthMemory(opts);
-  reportMemory(results);
-  return results;
 }

@@ -7,16 +7,17 @@
  *   --engine  default: both for startup, demo and search; pglite for health and memory
  *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
  *
+ * health and memory are measured in the same server run, so either name reports both.
  * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
  * Run one at a time (2-core machines): `all` runs them in sequence: demo first, whose 1M
  * databases (bench/out/db/) search reuses.
  */
-import { log, machine, type Engine, type Options } from './lib.js';
+import { contention, contentionText, log, machine, record, startCpuMonitor, type Engine, type Options } from './lib.js';
 import { runStartup } from './startup.js';
 import { runDemo } from './demo.js';
 import { runSearch } from './search.js';
-import { reportHealth, runHealth, runHealthMemory } from './health.js';
-import { reportMemory, runMemory } from './memory.js';
+import { reportHealth, runHealthMemory } from './health.js';
+import { reportMemory } from './memory.js';
 
 const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'all'] as const;
 type Name = (typeof NAMES)[number];
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   // Ctrl-C / SIGTERM: exit, so the 'exit' handlers stop the servers and clusters we started.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
+  startCpuMonitor();
   const m = machine();
   log(`${name} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadavg.join(' ')}`);
   const both: Engine[] = ['pglite', 'postgres'];
@@ -78,11 +80,13 @@ async function main(): Promise<void> {
       await runSearch({ ...opts, engines: engines(engine, both) });
       break;
     case 'health':
-      await runHealth({ ...opts, engines: engines(engine, ['pglite']) });
+    case 'memory': {
+      // One server run measures both: the health polls and the memory during the same load.
+      const hm = await runHealthMemory({ ...opts, engines: engines(engine, ['pglite']) });
+      reportHealth(hm);
+      reportMemory(hm);
       break;
-    case 'memory':
-      await runMemory({ ...opts, engines: engines(engine, ['pglite']) });
-      break;
+    }
     case 'all': {
       await runDemo({ ...opts, engines: engines(engine, both) });
       await runSearch({ ...opts, engines: engines(engine, both) });
@@ -93,6 +97,9 @@ async function main(): Promise<void> {
       break;
     }
   }
+  const c = contention(t0);
+  log(`${name}: while it ran, ${contentionText(c)}`);
+  record(name, [{ kind: 'contention', phase: 'whole run', seconds: Math.round((performance.now() - t0) / 1000), ...c }]);
   log(`${name} done in ${Math.round((performance.now() - t0) / 1000)} s; load ${machine().loadavg.join(' ')}; figures appended to bench/out/results.jsonl`);
 }
 

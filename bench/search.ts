@@ -1,7 +1,8 @@
 /**
  * `search`: registry search on the 1M databases of the demo benchmark, measured through asActor
  * (transaction + SET LOCAL ROLE + row-level security), as a province officer (area 53) and as a
- * regency operator (53.01). Queries are drawn from the data (seeded, so every run asks the same):
+ * regency operator (53.01). The search is called as the API calls it: searchAs (searchPersons with
+ * the user's own regency/district/village as the default area filter, since 064ad96). Queries are drawn from the data (seeded, so every run asks the same):
  * 3–5-letter prefixes of existing names, NIKs that exist, the areas of existing people.
  * All shapes are interleaved in one shuffled sequence; the first queries warm up and are not counted.
  * The plan of the slowest query of each shape is written to bench/out/search-plans-<engine>.txt.
@@ -10,11 +11,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asActor, type Actor } from '../src/db/scope.js';
 import type { Db, Param, Queryable } from '../src/db/types.js';
-import { searchPersons, type SearchInput } from '../src/features/registry/search.js';
+import { searchAs, type SearchInput } from '../src/features/registry/search.js';
 import { relationSizes } from './demo.js';
-import { OUT, dbDir, folderBytes, openExisting, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { OUT, contention, contentionText, dbDir, folderBytes, openExisting, log, printTable, record, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
 
 export const SEARCH_P95_TARGET_MS = 50;
+const EXTRA_EVERY = 25;
+const SHAPE_ORDER = [
+  'name prefix', 'exact NIK', 'exact NIK of another regency', 'area = regency', 'area = district', 'area = village', 'name prefix + regency',
+  'name prefix + district', 'name prefix, page 2–10', 'regency, page 2–40', 'no filter (own regency), page 1',
+];
 
 const PROVINCE: Actor = { userId: null, username: 'bench', role: 'province_officer', areaCode: '53' };
 const REGENCY: Actor = { userId: null, username: 'bench', role: 'regency_operator', areaCode: '53.01' };
@@ -76,7 +82,7 @@ function buildQueries(province: Sample[], kupang: Sample[], foreign: Sample[], p
     const p2 = pick(province, i + 7 * perShape); // another person for area shapes
     const k = pick(kupang, i);
     const k2 = pick(kupang, i + 7 * perShape);
-    qs.push(
+    const batch: Query[] = [
       { shape: 'name prefix', actor: PROVINCE, core: true, input: { q: prefixOf(p.name_norm, random) } },
       { shape: 'exact NIK', actor: PROVINCE, core: true, input: { q: p.nik } },
       { shape: 'area = regency', actor: PROVINCE, core: true, input: { area: p2.regency_code } },
@@ -97,7 +103,9 @@ function buildQueries(province: Sample[], kupang: Sample[], foreign: Sample[], p
       { shape: 'name prefix, page 2–10', actor: REGENCY, core: true, input: { q: prefixOf(k.name_norm, random).slice(0, 3), page: 2 + Math.floor(random() * 9) } },
       { shape: 'no filter (own regency), page 1', actor: REGENCY, core: true, input: {} },
       { shape: 'no filter, sort birth_date', actor: REGENCY, core: false, input: { sort: 'birth_date' } },
-    );
+    ];
+    // Extra shapes (not in the target) can take seconds each at 1M: one query in EXTRA_EVERY.
+    qs.push(...batch.filter((q) => q.core || i % EXTRA_EVERY === 0));
   }
   return qs;
 }
@@ -126,13 +134,13 @@ async function measure(db: Db, engine: Engine, perShape: number): Promise<{ resu
   const warmup = shuffle(buildQueries(province, kupang, foreign, 3, 6), rng(7));
 
   log(`search: ${engine}: ${warmup.length} warm-up queries, then ${queries.length} measured`);
-  for (const q of warmup) await asActor(db, q.actor, (tx) => searchPersons(tx, q.input));
+  for (const q of warmup) await asActor(db, q.actor, (tx) => searchAs(tx, q.actor.areaCode, q.input));
 
   const times = new Map<string, { q: Query; ms: number; empty: boolean }[]>();
   const t0 = performance.now();
   for (const q of queries) {
     const s = performance.now();
-    const r = await asActor(db, q.actor, (tx) => searchPersons(tx, q.input));
+    const r = await asActor(db, q.actor, (tx) => searchAs(tx, q.actor.areaCode, q.input));
     const ms = performance.now() - s;
     const key = `${q.actor.areaCode}|${q.shape}`;
     times.set(key, [...(times.get(key) ?? []), { q, ms, empty: r.items.length === 0 }]);
@@ -148,7 +156,7 @@ async function measure(db: Db, engine: Engine, perShape: number): Promise<{ resu
     // The plan of the slowest query of this shape, run again.
     const worst = list.reduce((a, b) => (b.ms > a.ms ? b : a));
     const found: string[] = [];
-    await asActor(db, worst.q.actor, (tx) => searchPersons(explaining(tx, found), worst.q.input));
+    await asActor(db, worst.q.actor, (tx) => searchAs(explaining(tx, found), worst.q.actor.areaCode, worst.q.input));
     plans += `=== ${engine} · ${q.actor.role} ${q.actor.areaCode} · ${q.shape} · slowest ${round(worst.ms, 1)} ms · input ${JSON.stringify({ ...worst.q.input, q: worst.q.input.q && /^\d{16}$/.test(worst.q.input.q) ? '<NIK>' : worst.q.input.q })}\n${found.join('\n')}\n\n`;
   }
   return { results, plans };
@@ -172,7 +180,11 @@ export async function runSearch(opts: Options): Promise<void> {
       const bytes = folderBytes(dir);
       printTable(`search: ${engine}: the database (${dir}, ${bytes ? Math.round(bytes / 1024 / 1024) : '?'} MiB on disk)`, ['table', 'rows', 'MiB incl. indexes'], rel.map((x) => [x.name, x.rows.toLocaleString('en'), x.mb]));
       record('search', [{ kind: 'database', engine, size, folderBytes: bytes, relations: rel }]);
+      const c0 = performance.now();
       const { results, plans } = await measure(db, engine, perShape);
+      const c = contention(c0);
+      log(`search: ${engine}: ${contentionText(c)}`);
+      record('search', [{ kind: 'contention', engine, ...c }]);
       fs.writeFileSync(path.join(OUT, `search-plans-${engine}.txt`), plans);
       all.push(...results);
     } finally {
@@ -181,6 +193,9 @@ export async function runSearch(opts: Options): Promise<void> {
     }
   }
 
+  // Same order as the shapes are defined: engine, then province before regency, target shapes first.
+  const order = (r: ShapeResult) => `${r.engine}|${r.actor.startsWith('province') ? 0 : 1}|${r.core ? 0 : 1}|${String(SHAPE_ORDER.indexOf(r.shape)).padStart(2, '0')}`;
+  all.sort((a, b) => order(a).localeCompare(order(b)));
   const rows = all.map((r) => [
     r.engine, r.actor, r.shape + (r.core ? '' : ' (extra)'), r.count, r.p50, r.p95, r.p99, r.max, `${r.emptyPct}%`,
     r.core ? verdict(r.p95 <= SEARCH_P95_TARGET_MS) : r.p95 <= SEARCH_P95_TARGET_MS ? '(ok)' : '(slow)',
@@ -190,5 +205,5 @@ export async function runSearch(opts: Options): Promise<void> {
     ['engine', 'actor', 'shape', 'n', 'p50', 'p95', 'p99', 'max', 'empty', 'target'],
     rows,
   );
-  record('search', all.map((r) => ({ ...r, size, targetP95Ms: SEARCH_P95_TARGET_MS, pass: r.core ? r.p95 <= SEARCH_P95_TARGET_MS : null })));
+  record('search', all.map((r) => ({ ...r, size, via: 'asActor + searchAs', targetP95Ms: SEARCH_P95_TARGET_MS, pass: r.core ? r.p95 <= SEARCH_P95_TARGET_MS : null })));
 }

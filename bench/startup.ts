@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import {
-  CliProcess, OUT, TSX, dbDir, freePort, log, median, memoryOf, printTable, record, rmrf, secs, startPostgres, verdict, waitHealthy,
+  CliProcess, OUT, TSX, contention, dbDir, freePort, log, median, memoryOf, printTable, record, rmrf, secs, startPostgres, verdict, waitHealthy,
   type Engine, type Options, type PgCluster,
 } from './lib.js';
 
@@ -28,6 +28,8 @@ interface StartRun {
   appRunningMs: number | null;
   appReadyMs: number | null;
   peakRssKb: number | null;
+  /** CPU cores other people's processes used meanwhile. */
+  otherCores: number | null;
 }
 
 function afterMs(text: string): number | null {
@@ -37,6 +39,7 @@ function afterMs(text: string): number | null {
 
 async function serveOnce(engine: Engine, kind: StartRun['kind'], data: string, env: Record<string, string>, demoSize: number): Promise<StartRun> {
   const port = await freePort();
+  const c0 = performance.now();
   const cli = new CliProcess(['serve', '--demo-if-empty', '--demo-size', String(demoSize)], { ...env, PORT: String(port), HOST: '127.0.0.1' });
   try {
     const healthP = waitHealthy(port, cli.t0, cli, 120_000, 10);
@@ -54,6 +57,7 @@ async function serveOnce(engine: Engine, kind: StartRun['kind'], data: string, e
       appRunningMs: afterMs(running.text),
       appReadyMs: ready ? afterMs(ready.text) : null,
       peakRssKb: mem?.hwmKb ?? null,
+      otherCores: contention(c0)?.otherCores ?? null,
     };
   } finally {
     await cli.stop();
@@ -132,26 +136,32 @@ export async function runStartup(opts: Options): Promise<void> {
   const firsts = runs.filter((r) => r.kind === 'first start');
   printTable(
     `startup: first start, spawn of \`tsx src/cli/main.ts serve --demo-if-empty\` on empty data → "Demo data ready" (target ≤ ${secs(FIRST_START_TARGET_MS)})`,
-    ['engine', 'data', '"running"', 'health 200', '"Demo data ready"', 'app\'s own ready', 'peak RSS', 'target'],
-    firsts.map((r) => [r.engine, r.data, secs(r.runningMs), secs(r.healthMs), secs(r.readyMs ?? NaN), secs(r.appReadyMs ?? NaN), r.peakRssKb ? `${Math.round(r.peakRssKb / 1024)} MiB` : '-', verdict((r.readyMs ?? Infinity) <= FIRST_START_TARGET_MS)]),
+    ['engine', 'data', '"running"', 'health 200', '"Demo data ready"', 'app\'s own ready', 'peak RSS', 'other CPU', 'target'],
+    firsts.map((r) => [r.engine, r.data, secs(r.runningMs), secs(r.healthMs), secs(r.readyMs ?? NaN), secs(r.appReadyMs ?? NaN), r.peakRssKb ? `${Math.round(r.peakRssKb / 1024)} MiB` : '-', r.otherCores === null ? '-' : `${r.otherCores} cores`, verdict((r.readyMs ?? Infinity) <= FIRST_START_TARGET_MS)]),
   );
   const groups = new Map<string, StartRun[]>();
   for (const r of runs.filter((x) => x.kind === 'restart')) {
     const key = `${r.engine}|${r.data}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const restartRows = [...groups.values()].map((g) => {
-    const health = g.map((r) => r.healthMs);
-    return [
-      g[0]!.engine, g[0]!.data, g.length,
-      secs(median(g.map((r) => r.runningMs))), secs(median(health)), secs(Math.max(...health)),
-      `${median(g.map((r) => r.appRunningMs ?? NaN))} ms`,
-      verdict(median(health) <= RESTART_TARGET_MS) + (Math.max(...health) > RESTART_TARGET_MS ? ' (worst run over)' : ''),
-    ];
+  // The first restart after a load replays PGlite's WAL (see docs/performance.md): shown on its own.
+  const restartRows = [...groups.values()].flatMap((g) => {
+    const row = (label: string, runs: StartRun[]) => {
+      const health = runs.map((r) => r.healthMs);
+      return [
+        runs[0]!.engine, runs[0]!.data, label, runs.length,
+        secs(median(runs.map((r) => r.runningMs))), secs(median(health)), secs(Math.max(...health)),
+        `${median(runs.map((r) => r.appRunningMs ?? NaN))} ms`,
+        `${Math.max(...runs.map((r) => r.otherCores ?? 0))} cores`,
+        verdict(Math.max(...health) <= RESTART_TARGET_MS),
+      ];
+    };
+    const fresh = !g[0]!.data.startsWith('1,000,000');
+    return fresh && g.length > 1 ? [row('1st, right after the load', g.slice(0, 1)), row('later', g.slice(1))] : [row('all', g)];
   });
   printTable(
-    `startup: restart on existing data, spawn → health 200 (target ≤ ${secs(RESTART_TARGET_MS)}, judged on the median)`,
-    ['engine', 'data', 'runs', '"running" median', 'health median', 'health worst', 'app\'s own "after"', 'target'],
+    `startup: restart on existing data, spawn → health 200 (target ≤ ${secs(RESTART_TARGET_MS)}, judged on the worst run)`,
+    ['engine', 'data', 'restart', 'runs', '"running" median', 'health median', 'health worst', 'app\'s own "after"', 'other CPU (max)', 'target'],
     restartRows,
   );
   printTable('startup: baseline, spawn → exit of an empty script (median of 3)', ['command', 'time'], [
