@@ -65,6 +65,7 @@ export async function searchPersons(tx: Queryable, input: SearchInput) {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const q = input.q?.trim() ?? '';
+  let namePrefix = false;
   if (q && isNikQuery(q)) {
     params.push(q.replace(/[\s.-]/g, ''));
     where.push(`p.nik = $${params.length}`);
@@ -72,6 +73,7 @@ export async function searchPersons(tx: Queryable, input: SearchInput) {
     const norm = normaliseName(q);
     params.push(norm, prefixUpperBound(norm));
     where.push(`p.name_norm >= $${params.length - 1} AND p.name_norm < $${params.length}`);
+    namePrefix = true;
   }
   if (input.area) {
     const column = AREA_COLUMN[input.area.length];
@@ -82,10 +84,11 @@ export async function searchPersons(tx: Queryable, input: SearchInput) {
   const order = ORDER[input.sort ?? 'name'];
   params.push(pageSize + 1, (page - 1) * pageSize);
   // The planner underestimates how many names share a short prefix ("mar…": thousands, not
-  // hundreds), and for pages 2–10 it then fetches every match and sorts them. With sorting
-  // discouraged it walks the index that already has the order and stops after the page; where no
-  // index has the order (birth date), it still sorts. The page is cut before the area joins.
-  await tx.exec('SET LOCAL enable_sort = off');
+  // hundreds), and for pages 2–10 it then fetches every match and sorts them. For a name-prefix
+  // page in name order, sorting is discouraged so it walks the index that already has the order and
+  // stops after the page. The page is cut before the area joins.
+  const walkIndex = namePrefix && (input.sort ?? 'name') === 'name';
+  if (walkIndex) await tx.exec('SET LOCAL enable_sort = off');
   const rows = await tx.query<PersonListRow>(
     `SELECT p.id, p.nik, p.full_name, p.birth_date, p.sex, p.village_code, v.name AS village_name, r.name AS regency_name,
             p.occupation, p.dtsen_decile, p.extreme_poor, p.disability
@@ -98,7 +101,7 @@ export async function searchPersons(tx: Queryable, input: SearchInput) {
       ORDER BY ${order}`,
     params,
   );
-  await tx.exec('SET LOCAL enable_sort = on');
+  if (walkIndex) await tx.exec('SET LOCAL enable_sort = on');
   return { items: rows.slice(0, pageSize), page, pageSize, hasNext: rows.length > pageSize };
 }
 
