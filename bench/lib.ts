@@ -10,8 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireLock } from '../src/db/lock.js';
-import { openPglite } from '../src/db/pglite-client.js';
+import { openDataFolder } from '../src/db/open.js';
 import { openPostgres } from '../src/db/pg-client.js';
 import type { Db } from '../src/db/types.js';
 
@@ -566,22 +565,7 @@ export function rmrf(dir: string): void {
  * a migration file edited since (others work on src/ meanwhile) must not stop the measurement.
  */
 export async function openExisting(engine: Engine, target: string): Promise<Db> {
-  if (engine === 'postgres') return openPostgres(target);
-  const release = acquireLock(target);
-  try {
-    const inner = await openPglite(path.join(target, 'pg'));
-    return {
-      ...inner,
-      kind: inner.kind,
-      async close() {
-        await inner.close();
-        release();
-      },
-    };
-  } catch (e) {
-    release();
-    throw e;
-  }
+  return engine === 'postgres' ? openPostgres(target) : openDataFolder(target);
 }
 
 /** Where the benchmark databases live (git-ignored). */

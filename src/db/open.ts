@@ -8,26 +8,7 @@ import type { Db } from './types.js';
 
 /** Opens the configured database (PostgreSQL if DATABASE_URL, else PGlite in the data folder) and migrates it. */
 export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Db> {
-  let db: Db;
-  if (config.databaseUrl) {
-    db = await openPostgres(config.databaseUrl);
-  } else {
-    const release = acquireLock(config.dataDir);
-    try {
-      const inner = await openPglite(path.join(config.dataDir, 'pg'));
-      db = {
-        ...inner,
-        kind: inner.kind,
-        async close() {
-          await inner.close();
-          release();
-        },
-      };
-    } catch (e) {
-      release();
-      throw e;
-    }
-  }
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openDataFolder(config.dataDir);
   try {
     await migrate(db);
   } catch (e) {
@@ -35,4 +16,23 @@ export async function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl
     throw e;
   }
   return db;
+}
+
+/** PGlite in a data folder, owned by this process (lock file), without migrating it. */
+export async function openDataFolder(dataDir: string): Promise<Db> {
+  const release = acquireLock(dataDir);
+  try {
+    const inner = await openPglite(path.join(dataDir, 'pg'));
+    return {
+      ...inner,
+      kind: inner.kind,
+      async close() {
+        await inner.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }

@@ -7,6 +7,7 @@
  * what stays in memory for the whole run is one small serial counter per (kecamatan, date) slot,
  * which is what guarantees unique NIK and KK numbers.
  */
+import { makeRng } from '../../domain/random.js';
 import {
   CLAN_NAMES, DUSUN_NAMES, FEMALE_GIVEN, FEMALE_SECOND, KUPANG_STREETS, MALE_GIVEN, MALE_SECOND,
   MUSLIM_FEMALE_GIVEN, MUSLIM_MALE_GIVEN, SUMBA_TITLE, birthPlacePool, nameMixOf, occupationTable,
@@ -114,36 +115,6 @@ export interface DemoBatch {
 type Sex = 'L' | 'P';
 type Marital = 'belum_kawin' | 'kawin' | 'cerai_hidup' | 'cerai_mati';
 type Relation = 'suami' | 'istri' | 'anak' | 'ayah' | 'ibu' | 'saudara';
-
-// ------------------------------------------------------------------------------------------------
-// Seeded PRNG: splitmix32 expands the seed, sfc32 produces the stream.
-
-function makeRng(seed: number): () => number {
-  let s = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x27d4eb2d);
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  const next = (): number => {
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 16; i++) next();
-  return next;
-}
 
 /** FNV-1a: a stable hash of a string (village sizes, old-kecamatan mapping). */
 function hash32(text: string): number {
