@@ -94,7 +94,7 @@ export async function resetPassword(db: Db, username: string, password: string, 
   await deleteUserSessions(db, rows[0].id);
 }
 
-/** A user changes their own password; other sessions of that user end. */
+/** A user changes their own password (the caller ends their other sessions). */
 export async function changeOwnPassword(db: Db, userId: number, current: string, next: string): Promise<void> {
   const [user] = await db.query<{ username: string; password_hash: string }>('SELECT username, password_hash FROM app_user WHERE id = $1', [userId]);
   if (!user || !(await verifyPassword(user.password_hash, current)))
