@@ -16,7 +16,7 @@ import { ensureReferenceData } from '../src/features/bootstrap.js';
 import { COPY_HEIR, COPY_HOUSEHOLD, COPY_PERSON, generateDemo, nttRegencyPoverty, type DemoInput, type DemoVillage } from '../src/features/demo/generate.js';
 import { DEMO_ACTOR, DEMO_DEFAULT_SEED } from '../src/features/demo/load.js';
 import {
-  CliProcess, OUT, contention, contentionText, dbDir, openExisting, folderBytes, log, memorySampler, printTable, record, rmrf, round, secs, startPostgres, verdict,
+  CliProcess, OUT, cliEnvFor, contention, contentionText, dbDir, openExisting, folderBytes, log, memorySampler, printTable, record, rmrf, round, secs, startPostgres, verdict,
   type Contention, type Engine, type Options, type PgCluster,
 } from './lib.js';
 
@@ -78,7 +78,7 @@ export async function relationSizes(db: Db): Promise<{ name: string; rows: numbe
 /** `lindung demo --size N --json` on a fresh database; the database is kept for `search`. */
 async function runCliDemo(engine: Engine, size: number, pg: PgCluster | null): Promise<DemoCliResult> {
   const dir = dbDir(engine, size);
-  const env: Record<string, string> = engine === 'pglite' ? { LINDUNG_DATA_DIR: dir } : { DATABASE_URL: pg!.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
+  const env = cliEnvFor(engine, dir, pg);
   if (engine === 'pglite') rmrf(dir);
   log(`demo: ${engine}: lindung demo --size ${size} --json`);
   const c0 = performance.now();

@@ -11,7 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { DEMO_PASSWORD } from '../src/features/users/demo-users.js';
 import {
-  CliProcess, OUT, contention, contentionText, freePort, log, memorySampler, printTable, record, request, rmrf, rng, secs, shuffle, signIn, startPostgres, stats, verdict, waitHealthy,
+  CliProcess, OUT, cliEnvFor, contention, contentionText, freePort, log, memorySampler, printTable, record, request, rmrf, rng, secs, shuffle, signIn, startPostgres, stats, verdict, waitHealthy,
   type Contention, type Engine, type Mem, type Options, type PgCluster, type Stats,
 } from './lib.js';
 
@@ -89,14 +89,8 @@ export async function runHealthMemory(opts: Options): Promise<HealthMemoryResult
     rmrf(dir);
     let pg: PgCluster | null = null;
     try {
-      let env: Record<string, string>;
-      if (engine === 'postgres') {
-        pg = await startPostgres(dir, false);
-        env = { DATABASE_URL: pg.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
-      } else {
-        env = { LINDUNG_DATA_DIR: dir };
-      }
-      results.push(await oneRun(engine, size, env));
+      if (engine === 'postgres') pg = await startPostgres(dir, false);
+      results.push(await oneRun(engine, size, cliEnvFor(engine, dir, pg)));
     } finally {
       await pg?.stop();
       rmrf(dir);

@@ -483,6 +483,13 @@ export interface PgCluster {
  * existing cluster kept by an earlier benchmark (same settings: fsync off, as pg-temp.sh does).
  * `keep`: stop with pg_ctl (fast) and keep the folder for later benchmarks, instead of deleting it.
  */
+/** The environment that points the CLI at a benchmark database: a PGlite folder or a PostgreSQL cluster. */
+export function cliEnvFor(engine: Engine, dir: string, pg: PgCluster | null): Record<string, string> {
+  if (engine === 'pglite') return { LINDUNG_DATA_DIR: dir };
+  if (!pg) throw new Error('a PostgreSQL benchmark needs its cluster');
+  return { DATABASE_URL: pg.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
+}
+
 export async function startPostgres(dir: string, keep: boolean): Promise<PgCluster> {
   const port = await freePort();
   const existing = fs.existsSync(path.join(dir, 'PG_VERSION'));

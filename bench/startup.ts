@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import {
-  CliProcess, OUT, TSX, contention, dbDir, freePort, log, median, memoryOf, printTable, record, rmrf, secs, startPostgres, verdict, waitHealthy,
+  CliProcess, OUT, cliEnvFor, TSX, contention, dbDir, freePort, log, median, memoryOf, printTable, record, rmrf, secs, startPostgres, verdict, waitHealthy,
   type Engine, type Options, type PgCluster,
 } from './lib.js';
 
@@ -92,13 +92,8 @@ export async function runStartup(opts: Options): Promise<void> {
     const dir = path.join(OUT, 'db', `startup-${engine}`);
     try {
       rmrf(dir);
-      let env: Record<string, string>;
-      if (engine === 'postgres') {
-        pg = await startPostgres(dir, false);
-        env = { DATABASE_URL: pg.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
-      } else {
-        env = { LINDUNG_DATA_DIR: dir };
-      }
+      if (engine === 'postgres') pg = await startPostgres(dir, false);
+      const env = cliEnvFor(engine, dir, pg);
       log(`startup: ${engine}: first start with ${size} demo workers`);
       runs.push(await serveOnce(engine, 'first start', `empty → ${size.toLocaleString('en')}`, env, size));
       for (let i = 0; i < restarts; i++) {
@@ -115,13 +110,8 @@ export async function runStartup(opts: Options): Promise<void> {
     if (fs.existsSync(big)) {
       let bigPg: PgCluster | null = null;
       try {
-        let env: Record<string, string>;
-        if (engine === 'postgres') {
-          bigPg = await startPostgres(big, true);
-          env = { DATABASE_URL: bigPg.url, LINDUNG_DATA_DIR: path.join(OUT, 'db', 'unused') };
-        } else {
-          env = { LINDUNG_DATA_DIR: big };
-        }
+        if (engine === 'postgres') bigPg = await startPostgres(big, true);
+        const env = cliEnvFor(engine, big, bigPg);
         for (let i = 0; i < restarts; i++) {
           log(`startup: ${engine}: restart on the 1M database ${i + 1}/${restarts}`);
           runs.push(await serveOnce(engine, 'restart', '1,000,000 workers', env, size));

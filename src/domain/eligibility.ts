@@ -8,6 +8,7 @@
  * that decided, so a screen can say "rejected by: age" and still list the rest.
  */
 import type { Message } from './messages.js';
+import { OCCUPATIONS } from './person-codes.js';
 
 export interface EligibilityRules {
   /** DTSEN decile at most this (1 = poorest … 10). */
@@ -30,20 +31,7 @@ export interface EligibilityRules {
 }
 
 /** All occupation categories of the registry are informal; "none" (null) is not an occupation. */
-export const DEFAULT_INFORMAL_OCCUPATIONS: readonly string[] = [
-  'petani',
-  'nelayan',
-  'peternak',
-  'pedagang',
-  'ojek',
-  'sopir',
-  'buruh_harian',
-  'tukang',
-  'penenun',
-  'guru_honorer',
-  'pekerja_rumah_tangga',
-  'lainnya',
-];
+export const DEFAULT_INFORMAL_OCCUPATIONS: readonly string[] = OCCUPATIONS;
 
 export interface Candidate {
   /** YYYY-MM-DD */

@@ -5,6 +5,7 @@
  * it with its own seeded PRNG. The pools are illustrative, assembled from names that are common in
  * public NTT sources (church, school and government lists); they describe no real person.
  */
+import { OCCUPATIONS, type Occupation } from '../../domain/person-codes.js';
 
 /** Baptismal given names common among Catholic and Protestant men across NTT. */
 export const MALE_GIVEN: readonly string[] = [
@@ -226,12 +227,7 @@ export const BIRTH_PLACES: Readonly<Record<string, readonly string[]>> = {
 /** Places outside the home regency that many people name as their birth place. */
 export const COMMON_BIRTH_PLACES: readonly string[] = ['Kupang', 'Kupang', 'Kupang', 'Ende', 'Maumere', 'Atambua', 'Waingapu', 'Ruteng', 'Denpasar', 'Makassar'];
 
-/** The occupations the schema allows (person.occupation CHECK constraint). */
-export const OCCUPATIONS = [
-  'petani', 'nelayan', 'peternak', 'pedagang', 'ojek', 'sopir', 'buruh_harian', 'tukang', 'penenun',
-  'guru_honorer', 'pekerja_rumah_tangga', 'lainnya',
-] as const;
-export type Occupation = (typeof OCCUPATIONS)[number];
+export type { Occupation } from '../../domain/person-codes.js';
 
 /** Regencies with a large fishing population. */
 export const COASTAL_REGENCIES: ReadonlySet<string> = new Set(['53.13', '53.06', '53.20', '53.14', '53.05', '53.71']);

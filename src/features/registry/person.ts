@@ -1,6 +1,7 @@
 /** One person's record: detail, household, heirs, history, and the few fields a user may edit. */
 import type { Queryable } from '../../db/types.js';
 import type { Message } from '../../domain/messages.js';
+import { MARITAL_STATUSES, OCCUPATIONS } from '../../domain/person-codes.js';
 
 export interface PersonDetail {
   id: number;
@@ -95,8 +96,6 @@ export async function getHistory(tx: Queryable, personId: number, limit = 200): 
   return rows.map((r) => ({ id: r.id, at: r.at, actor_label: r.actor_label, table_name: r.table_name, op: r.op, row_key: r.row_key, changes: diff(r.before, r.after) }));
 }
 
-export const MARITAL = ['belum_kawin', 'kawin', 'cerai_hidup', 'cerai_mati'] as const;
-export const OCCUPATIONS = ['petani', 'nelayan', 'peternak', 'pedagang', 'ojek', 'sopir', 'buruh_harian', 'tukang', 'penenun', 'guru_honorer', 'pekerja_rumah_tangga', 'lainnya'] as const;
 
 export interface PersonPatch {
   phone?: string | null;
@@ -132,8 +131,8 @@ export function validatePatch(patch: PersonPatch): PersonPatch {
   if (patch.address !== undefined) out.address = text(patch.address);
   if (patch.marital_status !== undefined) {
     const v = text(patch.marital_status);
-    if (v !== null && !(MARITAL as readonly string[]).includes(v!))
-      throw new PersonInputError('marital_status', { id: `Status perkawinan harus salah satu dari: ${MARITAL.join(', ')}.`, en: `Marital status must be one of: ${MARITAL.join(', ')}.` });
+    if (v !== null && !(MARITAL_STATUSES as readonly string[]).includes(v!))
+      throw new PersonInputError('marital_status', { id: `Status perkawinan harus salah satu dari: ${MARITAL_STATUSES.join(', ')}.`, en: `Marital status must be one of: ${MARITAL_STATUSES.join(', ')}.` });
     out.marital_status = v;
   }
   if (patch.occupation !== undefined) {

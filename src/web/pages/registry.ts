@@ -5,7 +5,7 @@ import { page } from '../layout.js';
 import { formatDate, formatDateTime, formatNumber, formatRupiah, t, type TextKey } from '../i18n.js';
 import { runSearch, loadPersonPage, editPerson } from '../../features/registry/routes.js';
 import { SORTS, type Sort } from '../../features/registry/search.js';
-import { MARITAL, OCCUPATIONS } from '../../features/registry/person.js';
+import { MARITAL_STATUSES, OCCUPATIONS } from '../../domain/person-codes.js';
 import { Problem } from '../../http/problem.js';
 import { can } from '../../domain/roles.js';
 import { childAreas } from '../../features/areas/queries.js';
@@ -123,7 +123,7 @@ ${notice.error ? html`<div class="alert" role="alert" id="edit-error">${notice.e
   <input type="hidden" name="_csrf" value="${req.session!.csrfToken}"><input type="hidden" name="version" value="${p.version}">
   <div><label for="phone">${t(lang, 'phone')}</label><input id="phone" name="phone" value="${p.phone ?? ''}" inputmode="tel" autocomplete="off"></div>
   <div><label for="address">${t(lang, 'address')}</label><input id="address" name="address" value="${p.address ?? ''}"></div>
-  <div><label for="marital_status">${t(lang, 'marital_status')}</label><select id="marital_status" name="marital_status"><option value="">—</option>${MARITAL.map((m) => html`<option value="${m}"${m === p.marital_status ? html` selected` : ''}>${label(m)}</option>`)}</select></div>
+  <div><label for="marital_status">${t(lang, 'marital_status')}</label><select id="marital_status" name="marital_status"><option value="">—</option>${MARITAL_STATUSES.map((m) => html`<option value="${m}"${m === p.marital_status ? html` selected` : ''}>${label(m)}</option>`)}</select></div>
   <div><label for="occupation">${t(lang, 'occupation')}</label><select id="occupation" name="occupation"><option value="">—</option>${OCCUPATIONS.map((o) => html`<option value="${o}"${o === p.occupation ? html` selected` : ''}>${label(o)}</option>`)}</select></div>
   <div><button type="submit">${t(lang, 'save')}</button></div>
 </form>` : ''}
