@@ -16,7 +16,7 @@ const db = await PGlite.create(dataDir, { extensions: { pg_trgm }, parsers: PARS
 await db.exec(`SET TIME ZONE 'UTC'`);
 
 /** Open transactions: each waits for the main thread to say commit or rollback. */
-const open = new Map<number, { tx: Transaction; finish: (commit: boolean) => void }>();
+const open = new Map<number, { tx: Transaction; finish: (commit: boolean) => void; done: Promise<void> }>();
 
 async function run(target: PGlite | Transaction, req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
@@ -50,23 +50,29 @@ port.on('message', (req: WorkerRequest) => {
       if (req.op === 'begin') {
         // PGlite serialises transactions itself; we keep the callback open until commit/rollback.
         let ready!: () => void;
+        let finish!: (commit: boolean) => void;
+        let tx!: Transaction;
         const started = new Promise<void>((r) => (ready = r));
-        const done = db
-          .transaction(async (tx) => {
-            const decided = new Promise<boolean>((resolve) => open.set(req.tx, { tx, finish: resolve }));
-            ready();
-            if (!(await decided)) await tx.rollback();
-          })
-          .catch(() => undefined);
-        await started;
+        const decided = new Promise<boolean>((resolve) => (finish = resolve));
+        const done = db.transaction(async (t) => {
+          tx = t;
+          ready();
+          if (!(await decided)) await t.rollback();
+        });
+        // A transaction that cannot even begin answers the begin request with its error.
+        await Promise.race([started, done]);
+        open.set(req.tx, { tx, finish, done });
         reply({ id: req.id, ok: true, result: null });
-        await done;
         return;
       }
       if (req.op === 'commit' || req.op === 'rollback') {
         const t = open.get(req.tx);
         open.delete(req.tx);
-        t?.finish(req.op === 'commit');
+        if (!t) throw new Error(`transaction ${req.tx} is not open`);
+        t.finish(req.op === 'commit');
+        // Answer only once PostgreSQL has really committed (or rolled back): a caller told "done"
+        // must find its rows after a crash, and an error at commit must reach it.
+        await t.done;
         reply({ id: req.id, ok: true, result: null });
         return;
       }
