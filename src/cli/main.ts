@@ -87,14 +87,21 @@ program
     await ensureReferenceData(db, note);
     const [anyUser] = await db.query('SELECT 1 FROM app_user LIMIT 1');
     const app = await startServer(db, config);
-    note(`Lindung is running on http://localhost:${config.port} (${db.kind}, ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}) after ${Date.now() - t0} ms`);
+    // A terminal's Ctrl-C or a service manager signals the whole process group, so the signal can
+    // arrive twice (npm or tsx pass it on too): the first starts a clean stop, which checkpoints the
+    // database; later ones must not cut that short.
+    let stopping = false;
     const stop = async () => {
+      if (stopping) return;
+      stopping = true;
       await app.close();
       await db.close();
       process.exit(0);
     };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+    // Announced only once a stop signal would be handled cleanly.
+    note(`Lindung is running on http://localhost:${config.port} (${db.kind}, ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}) after ${Date.now() - t0} ms`);
     if (opts.demoIfEmpty && !anyUser) {
       // Serve while the demo loads: the app is usable at once and fills up batch by batch.
       note(`Empty database: loading the synthetic demo (${opts.demoSize.toLocaleString('en')} workers). Sign in as admin / ${DEMO_PASSWORD} (see README for every role).`);

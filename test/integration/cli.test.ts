@@ -106,6 +106,15 @@ describe('lindung CLI', () => {
     }
   });
 
+  it('a repeated stop signal (a whole process group signalled) still ends in a clean shutdown', async () => {
+    const { child } = await startCli(['serve'], cliEnv(config, { PORT: '0' }), /Lindung is running/);
+    child.kill('SIGTERM');
+    // The second signal lands while the first stop is closing the database.
+    await new Promise((r) => setTimeout(r, 30));
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
   it.skipIf(testDbKind() !== 'pglite')('a second process on the same data folder is refused clearly', async () => {
     const { child } = await startCli(['serve'], cliEnv(config, { PORT: '0' }), /Lindung is running/);
     try {
