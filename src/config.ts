@@ -11,6 +11,8 @@ export interface Config {
   sessionHours: number;
   /** Sign-in attempts per client address per minute, before 429 (account lockout is separate). */
   loginRatePerMinute: number;
+  /** Largest spreadsheet accepted for intake. */
+  maxUploadBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,5 +26,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.LINDUNG_SECURE_COOKIES === '1',
     sessionHours: Number(env.LINDUNG_SESSION_HOURS ?? 8),
     loginRatePerMinute: Number(env.LINDUNG_LOGIN_RATE ?? 20),
+    maxUploadBytes: Math.round(Number(env.LINDUNG_MAX_UPLOAD_MB ?? 160) * 1024 * 1024),
   };
 }

@@ -24,50 +24,20 @@ import { ROLES } from '../domain/roles.js';
 import { resetSyntheticCache } from '../web/layout.js';
 import { clearPublicSummaryCache } from '../features/registry/public-summary.js';
 import { clearSummaryCache } from '../features/registry/summary.js';
-
-class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-function print(json: boolean, data: unknown, text: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
-}
-
-const note = (msg: string) => process.stderr.write(`${msg}\n`);
-
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase(loadConfig());
-  try {
-    await ensureReferenceData(db, note);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-function progressBar(label: string) {
-  let last = 0;
-  return (done: number, total: number) => {
-    const now = Date.now();
-    if (now - last < 500 && done < total) return;
-    last = now;
-    const pct = total ? Math.floor((done / total) * 100) : 100;
-    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-    if (process.stderr.isTTY) process.stderr.write(`\r${label} [${bar}] ${pct}% ${done.toLocaleString('id-ID')}/${total.toLocaleString('id-ID')}`);
-    else note(`${label} ${pct}% ${done}/${total}`);
-    if (done >= total && process.stderr.isTTY) process.stderr.write('\n');
-  };
-}
+import { CliError, note, print, progressBar, withDb } from './common.js';
+import { registerProgrammeCommands } from './programme-commands.js';
+import { registerIntakeCommands } from './intake-commands.js';
+import { ensureDemoProgrammes } from '../features/programmes/demo-programmes.js';
+import { UserError } from '../domain/user-error.js';
 
 async function runDemo(db: Db, opts: { size: number; seed: number; replace: boolean }) {
   const users = await ensureDemoUsers(db);
   const result = await loadDemo(db, { size: opts.size, seed: opts.seed, replace: opts.replace, onProgress: progressBar('Demo') });
+  const programmes = await ensureDemoProgrammes(db);
   resetSyntheticCache();
   clearPublicSummaryCache();
   clearSummaryCache();
-  return { ...result, usersCreated: users.created };
+  return { ...result, usersCreated: users.created, programmes: programmes.created, candidates: programmes.candidates };
 }
 
 const program = new Command()
@@ -243,10 +213,17 @@ program
     }
   });
 
+registerProgrammeCommands(program);
+registerIntakeCommands(program);
+
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof DataDirLockedError) {
     note(e.message);
     process.exit(2);
+  }
+  if (e instanceof UserError) {
+    note(`${e.text.en}\n${e.text.id}`);
+    process.exit(1);
   }
   if (e instanceof UserInputError) {
     note(`${e.msg.en}\n${e.msg.id}`);

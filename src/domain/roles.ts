@@ -28,15 +28,23 @@ export const PERMISSIONS = [
   'audit.read',
   'access_log.read',
   'areas.manage',
+  /** Create programmes, allocate and override quotas, import reference statistics. */
+  'programmes.manage',
+  /** See intake batches and their rows (personal data of the people proposed). */
+  'intake.read',
+  /** Upload proposals (the maker). */
+  'intake.submit',
+  /** Decide likely duplicates and approve or return batches (the checker). */
+  'intake.approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage'],
-  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
-  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read'],
-  village_operator: ['registry.read', 'registry.write', 'registry.see_nik'],
-  verifier: ['registry.read', 'registry.see_nik', 'audit.read'],
+  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve'],
+  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit'],
+  village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit'],
+  verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve'],
   finance_officer: ['registry.read', 'registry.see_account'],
   // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
   bpjs_liaison: [],

@@ -5,10 +5,14 @@ import { userRoutes } from '../features/users/routes.js';
 import { areaRoutes } from '../features/areas/routes.js';
 import { registryRoutes, publicRegistryRoutes } from '../features/registry/routes.js';
 import { auditRoutes } from '../features/audit/routes.js';
+import { programmeRoutes } from '../features/programmes/routes.js';
+import { intakeRoutes } from '../features/intake/routes.js';
 import { authPages } from '../web/pages/auth.js';
 import { homePages } from '../web/pages/home.js';
 import { registryPages } from '../web/pages/registry.js';
 import { assetRoutes } from '../web/pages/assets.js';
+import { programmePages } from '../web/pages/programmes.js';
+import { intakePages } from '../web/pages/intake.js';
 
 /** Every feature's routes, API and screens. A feature is added here and nowhere else. */
 export async function registerFeatures(app: FastifyInstance): Promise<void> {
@@ -19,8 +23,12 @@ export async function registerFeatures(app: FastifyInstance): Promise<void> {
   registryRoutes(app);
   publicRegistryRoutes(app);
   auditRoutes(app);
+  programmeRoutes(app);
+  intakeRoutes(app);
   authPages(app);
   homePages(app);
   registryPages(app);
+  programmePages(app);
+  intakePages(app);
   assetRoutes(app);
 }

@@ -3,9 +3,12 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import multipart from '@fastify/multipart';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/types.js';
+import { UserError } from '../domain/user-error.js';
+import { QuotaError } from '../domain/quota.js';
 import { DbError } from '../db/types.js';
 import { findSession } from '../features/auth/sessions.js';
 import { recordSecurityEvent, type SecurityEventKind } from '../features/auth/security-events.js';
@@ -15,6 +18,7 @@ import { requestLang } from './lang.js';
 import type { Access } from './route.js';
 import './context.js';
 import { registerFeatures } from './features.js';
+import { IntakeJobRunner } from '../features/intake/jobs.js';
 import { renderErrorPage } from '../web/error-page.js';
 
 export const SESSION_COOKIE = 'lindung_session';
@@ -39,6 +43,17 @@ function safeEqual(a: string, b: string): boolean {
 
 function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof Problem) return err;
+  if (err instanceof UserError) {
+    const status = { invalid: 422, conflict: 409, not_found: 404, forbidden: 403 }[err.kind];
+    const title = {
+      invalid: { id: 'Data tidak dapat diterima', en: 'Cannot be accepted' },
+      conflict: { id: 'Bentrok dengan data yang ada', en: 'Conflicts with existing data' },
+      not_found: { id: 'Tidak ditemukan', en: 'Not found' },
+      forbidden: { id: 'Tidak diizinkan', en: 'Not allowed' },
+    }[err.kind];
+    return new Problem(status, err.code.replace(/_/g, '-'), title, err.text, { code: err.code, ...err.extra });
+  }
+  if (err instanceof QuotaError) return new Problem(422, err.code.replace(/_/g, '-'), { id: 'Kuota tidak dapat dibagi', en: 'Quota cannot be allocated' }, err.text, { code: err.code });
   if (err instanceof DbError) {
     // Row-level security refused a write outside the actor's area.
     if (err.code === '42501') return problems.outOfArea();
@@ -92,7 +107,9 @@ async function checkAccess(req: FastifyRequest, access: Access): Promise<void> {
   // Cookie-authenticated changes must carry the session's CSRF token (header for the API, field for forms).
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const body = req.body as Record<string, unknown> | undefined;
-    const sent = String(req.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? (body._csrf ?? '') : ''));
+    // A multipart upload's body is streamed later, so a web form sends its token in the query.
+    const query = req.isMultipart() ? (req.query as Record<string, unknown>)._csrf : undefined;
+    const sent = String(req.headers['x-csrf-token'] ?? query ?? (body && typeof body === 'object' ? (body._csrf ?? '') : ''));
     if (!sent || !safeEqual(sent, req.session.csrfToken)) throw problems.csrf();
   }
 }
@@ -119,6 +136,10 @@ export async function buildServer(db: Db, config: Config, opts: { logger?: boole
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  // Uploads stream to the data folder; the size limit is enforced while streaming (batches.ts).
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 } });
+  app.decorate('intakeJobs', new IntakeJobRunner(db, config.dataDir, (msg) => app.log.info(msg)));
+  app.addHook('onClose', async () => app.intakeJobs.stop());
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => Object.assign(new Error('rate limited'), { statusCode: ctx.statusCode }),

@@ -6,6 +6,8 @@ const T = {
   nav_home: { id: 'Beranda', en: 'Home' },
   nav_registry: { id: 'Registri Pekerja', en: 'Worker registry' },
   nav_account: { id: 'Akun', en: 'Account' },
+  nav_programmes: { id: 'Program & Kuota', en: 'Programmes & quotas' },
+  nav_intake: { id: 'Usulan', en: 'Proposals' },
   nav_public: { id: 'Data Publik', en: 'Public data' },
   nav_skip: { id: 'Langsung ke isi', en: 'Skip to content' },
   sign_in: { id: 'Masuk', en: 'Sign in' },

@@ -12,6 +12,7 @@ import { asSystem } from '../../src/db/scope.js';
 import { ROLES, type Role } from '../../src/domain/roles.js';
 import type { Db } from '../../src/db/types.js';
 import { openTestDb } from './db.js';
+import { ensureDemoProgrammes } from '../../src/features/programmes/demo-programmes.js';
 
 export const PASSWORD = 'correct horse battery';
 export const HOME = '53.01';
@@ -25,6 +26,9 @@ export interface Fixture {
   homePersonId: number;
   foreignPersonId: number;
   foreignUserId: number;
+  /** A checked and submitted intake batch of Ende (row 2, one open duplicate review). */
+  foreignBatchId: number;
+  foreignReviewId: number;
   cleanup(): Promise<void>;
 }
 
@@ -45,10 +49,37 @@ export async function insertPerson(db: Db, p: { nik: string; name: string; villa
   });
 }
 
+/** An Ende programme and a submitted Ende batch with one likely duplicate: what the access probes aim at. */
+async function foreignBatch(db: Db, userId: number, village: string, personId: number): Promise<{ batchId: number; reviewId: number }> {
+  return asSystem(db, 'test', async (tx) => {
+    await tx.query(
+      `INSERT INTO programme (code, name, funder_type, funder_area_code, funder_name, fiscal_year, coverage_start, coverage_end, benefits, declared_income, total_quota)
+       VALUES ('ENDE-2026', 'Program Kabupaten Ende 2026', 'regency', '53.08', 'Pemerintah Kabupaten Ende', 2026, '2026-01-01', '2026-12-31', '{JKK,JKM}', 1000000, 500)`,
+    );
+    await tx.query(`INSERT INTO programme_quota (programme_id, regency_code, quota, method) SELECT id, '53.08', 500, 'proportional' FROM programme WHERE code = 'ENDE-2026'`);
+    const [b] = await tx.query<{ id: number }>(
+      `INSERT INTO intake_batch (programme_id, area_code, source, status, created_by, created_by_label, submitted_by, submitted_at, columns, counts)
+       SELECT id, '53.08', 'form', 'submitted', $1, 'ende.operator', $1, now(), '{"headers":["NIK","Nama Lengkap"],"mapping":{}}', '{"rows":1}' FROM programme WHERE code = 'ENDE-2026'
+       RETURNING id`,
+      [userId],
+    );
+    await tx.query(
+      `INSERT INTO intake_row (batch_id, row_no, raw, nik, full_name, birth_date, sex, village_code, status)
+       VALUES ($1, 2, '["5308010101800013","Fransiskus Wange"]', '5308010101800013', 'Fransiskus Wange', '1980-01-01', 'L', $2, 'review')`,
+      [b!.id, village],
+    );
+    const [r] = await tx.query<{ id: number }>(
+      `INSERT INTO duplicate_review (batch_id, row_no, person_id, score, evidence) VALUES ($1, 2, $2, 0.9, '[]') RETURNING id`,
+      [b!.id, personId],
+    );
+    return { batchId: b!.id, reviewId: r!.id };
+  });
+}
+
 export const username = (role: Role) => `t.${role.replace(/_/g, '-')}`;
 
 export async function startFixture(name: string, configOverrides: Partial<Config> = {}): Promise<Fixture> {
-  const { db, cleanup } = await openTestDb(name);
+  const { db, cleanup, config } = await openTestDb(name);
   await ensureReferenceData(db);
   const homeVillage = await firstVillage(db, HOME);
   const foreignVillage = await firstVillage(db, FOREIGN);
@@ -63,10 +94,12 @@ export async function startFixture(name: string, configOverrides: Partial<Config
   const homePersonId = await insertPerson(db, { nik: '5301010101800001', name: 'Yohanes Tefa', village: homeVillage, kk: '5301010101100001' });
   await insertPerson(db, { nik: '5301014101850002', name: 'Maria Tefa', village: homeVillage, sex: 'P', birth: '1985-01-01', kk: '5301010101100001' });
   const foreignPersonId = await insertPerson(db, { nik: '5308010101800003', name: 'Fransiskus Wangge', village: foreignVillage });
-  const app = await buildServer(db, { ...loadConfig({}), port: 0, loginRatePerMinute: 10_000, ...configOverrides });
+  await ensureDemoProgrammes(db);
+  const { batchId: foreignBatchId, reviewId: foreignReviewId } = await foreignBatch(db, foreignUserId, foreignVillage, foreignPersonId);
+  const app = await buildServer(db, { ...loadConfig({}), dataDir: config.dataDir, port: 0, loginRatePerMinute: 10_000, ...configOverrides });
   await app.ready();
   return {
-    app, db, homeVillage, foreignVillage, homePersonId, foreignPersonId, foreignUserId,
+    app, db, homeVillage, foreignVillage, homePersonId, foreignPersonId, foreignUserId, foreignBatchId, foreignReviewId,
     async cleanup() {
       await app.close();
       await cleanup();

@@ -15,6 +15,16 @@ const refusal = (res: LightMyRequestResponse) => ({ res, leaked: res.statusCode 
 const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/login', 'GET /api/areas', 'GET /api/areas/:code', 'GET /api/public/summary']);
 /** Routes about the caller's own account only: there is no foreign record to ask for. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
+/** Reference data for every signed-in user: programmes, quotas (aggregates), statistics, the blank template. */
+const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx']);
+
+/** A multipart upload of a one-line CSV, proposing for Ende. */
+function upload(c: Client, fields: Record<string, string>) {
+  const boundary = '----lindungprobe';
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  const body = `${parts.join('')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ende.csv"\r\nContent-Type: text/csv\r\n\r\nNIK;Nama Lengkap\n5308010101800013;Fransiskus Wange\n\r\n--${boundary}--\r\n`;
+  return c.request('POST', '/api/intake/batches', body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+}
 
 const PROBES: Record<string, Probe> = {
   'POST /api/registry/search': async (_f, c) => refusal(await c.request('POST', '/api/registry/search', { area: FOREIGN })),
@@ -32,6 +42,32 @@ const PROBES: Record<string, Probe> = {
   'POST /api/areas/provinces/:code/load': async (_f, c) => refusal(await c.request('POST', '/api/areas/provinces/52/load')),
   'GET /api/audit/verify': async (_f, c) => refusal(await c.request('GET', '/api/audit/verify')),
   'GET /api/audit/access-log': async (_f, c) => refusal(await c.request('GET', '/api/audit/access-log')),
+  'POST /api/programmes': async (_f, c) =>
+    refusal(await c.request('POST', '/api/programmes', {
+      code: 'ENDE-X', name: 'Program Ende', funderType: 'regency', funderAreaCode: FOREIGN, funderName: 'Kabupaten Ende', fiscalYear: 2026,
+      coverageStart: '2026-01-01', coverageEnd: '2026-12-31', benefits: ['JKK', 'JKM'], declaredIncome: 1000000, totalQuota: 10, rules: {},
+    })),
+  'POST /api/programmes/:code/quotas/allocate': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/quotas/allocate', { indicator: 'poor_population' })),
+  'PUT /api/programmes/:code/quotas/:regency': async (_f, c) => refusal(await c.request('PUT', `/api/programmes/ENDE-2026/quotas/${FOREIGN}`, { quota: 400, reason: 'probe' })),
+  'POST /api/statistics': async (_f, c) =>
+    refusal(await c.request('POST', '/api/statistics', { rows: [{ indicator: 'poor_population', areaCode: FOREIGN, asOf: '2025-03-01', value: 1, source: 'probe' }] })),
+  'POST /api/intake/batches': async (_f, c) => refusal(await upload(c, { programme: 'NTT-2026', area: FOREIGN })),
+  'POST /api/intake/form': async (_f, c) =>
+    refusal(await c.request('POST', '/api/intake/form', { programme: 'ENDE-2026', person: { nik: '5308010101800013', full_name: 'Fransiskus Wange' } })),
+  'GET /api/intake/batches': async (f, c) => {
+    const res = await c.request('GET', '/api/intake/batches');
+    return { res, leaked: res.statusCode === 200 && (res.json() as { items: { id: number }[] }).items.some((b) => b.id === f.foreignBatchId) };
+  },
+  'GET /api/intake/batches/:id': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}`)),
+  'GET /api/intake/batches/:id/rows': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}/rows`)),
+  'GET /api/intake/batches/:id/reviews': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}/reviews`)),
+  'POST /api/intake/batches/:id/reviews/:reviewId': async (f, c) =>
+    refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/reviews/${f.foreignReviewId}`, { decision: 'different' })),
+  'POST /api/intake/batches/:id/submit': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/submit`)),
+  'POST /api/intake/batches/:id/approve': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/approve`, {})),
+  'POST /api/intake/batches/:id/return': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/return`, { note: 'probe' })),
+  'POST /api/intake/batches/:id/cancel': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/cancel`)),
+  'GET /api/intake/batches/:id/report.xlsx': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}/report.xlsx`)),
 };
 
 let f: Fixture;
@@ -49,10 +85,10 @@ describe('access rules', () => {
   it('every API route is public, own-account, or has a foreign-area probe', () => {
     const routes = apiRoutes();
     expect(routes.length).toBeGreaterThan(10);
-    const uncovered = routes.filter((r) => !PUBLIC.has(r) && !OWN_ACCOUNT.has(r) && !PROBES[r]);
+    const uncovered = routes.filter((r) => !PUBLIC.has(r) && !OWN_ACCOUNT.has(r) && !REFERENCE.has(r) && !PROBES[r]);
     expect(uncovered).toEqual([]);
     // And the lists name no route that no longer exists.
-    for (const r of [...PUBLIC, ...OWN_ACCOUNT, ...Object.keys(PROBES)]) expect(routes).toContain(r);
+    for (const r of [...PUBLIC, ...OWN_ACCOUNT, ...REFERENCE, ...Object.keys(PROBES)]) expect(routes).toContain(r);
   });
 
   it('every route declares an access rule (the server refuses routes without one)', async () => {
@@ -80,7 +116,7 @@ describe('access rules', () => {
   it('signed-out callers get 401 on every non-public API route', async () => {
     for (const key of apiRoutes().filter((r) => !PUBLIC.has(r))) {
       const [method, url] = key.split(' ') as [string, string];
-      const res = await f.app.inject({ method: method as 'GET', url: url.replace(':id', '1').replace(':code', '53'), payload: method === 'GET' ? undefined : {} });
+      const res = await f.app.inject({ method: method as 'GET', url: url.replace(':id', '1').replace(':code', '53').replace(':reviewId', '1').replace(':regency', '53.01'), payload: method === 'GET' ? undefined : {} });
       expect(res.statusCode, key).toBe(401);
     }
   });

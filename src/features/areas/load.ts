@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import Papa from 'papaparse';
 import type { Db } from '../../db/types.js';
+import type { AreaCodes } from '../../domain/nik.js';
 
 export const DEFAULT_PROVINCE = '53';
 
@@ -78,4 +79,18 @@ export async function loadProvince(db: Db, provinceCode: string): Promise<AreaCo
 export async function areasLoaded(db: Db, provinceCode: string): Promise<boolean> {
   const [row] = await db.query('SELECT 1 FROM area WHERE code = $1', [provinceCode]);
   return Boolean(row);
+}
+
+let nationalCodes: AreaCodes | null = null;
+
+/**
+ * Every Kemendagri province and regency code in the package, loaded or not: an NIK issued in
+ * another province is normal (people move), so its codes are checked against the whole country.
+ */
+export function nationalAreaCodes(): AreaCodes {
+  nationalCodes ??= {
+    provinces: new Set(readCsv('provinces.csv').map((r) => r.code!)),
+    regencies: new Set(readCsv('regencies.csv').map((r) => r.code!)),
+  };
+  return nationalCodes;
 }
