@@ -60,6 +60,7 @@ export function registerIntakeCommands(program: Command): void {
     .command('import')
     .description('Import a proposal file (CSV or XLSX) into a programme: check every row, find duplicates, rank within quota')
     .argument('[file]', 'CSV (comma or semicolon; UTF-8 or Windows-1252) or XLSX')
+    .enablePositionalOptions()
     .option('--programme <code>', 'programme code, e.g. NTT-2026')
     .option('--area <code>', 'area the proposal comes from (default: the programme\'s area)')
     .option('--by <username>', 'the maker\'s account (default: the command line itself)')
@@ -108,7 +109,7 @@ export function registerIntakeCommands(program: Command): void {
           after = page[page.length - 1]!.row_no;
         }
         const c = b.counts!;
-        print(Boolean(opts.json), { batch: batchId, programme: b.programmeCode, area: b.areaCode, status: b.status, format: b.format, sheet: b.sheet, ...c, fileWarnings: b.fileProblems, rows }, () =>
+        print(Boolean(opts.json), { batch: batchId, programme: b.programmeCode, area: b.areaCode, status: b.status, format: b.format, sheet: b.sheet, ...c, fileWarnings: b.fileProblems, problems: rows }, () =>
           [
             `Batch ${batchId} (${b.programmeCode}, ${b.areaName}): ${b.status}`,
             `${c.rows} rows: ${c.valid} valid, ${c.invalid} with errors, ${c.warnings} with warnings; ${c.exactDuplicates} exact duplicates, ${c.fuzzyDuplicates} likely duplicates to review; ${c.inRegistry} already in the registry`,

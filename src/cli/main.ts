@@ -43,7 +43,9 @@ async function runDemo(db: Db, opts: { size: number; seed: number; replace: bool
 const program = new Command()
   .name('lindung')
   .description('Lindung: BPJS Ketenagakerjaan protection for poor and vulnerable informal workers.\nDatabase: PGlite in LINDUNG_DATA_DIR (default ./data) or PostgreSQL via DATABASE_URL.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options after a subcommand's name belong to it (lindung import template --area …).
+  .enablePositionalOptions();
 
 program
   .command('serve')

@@ -27,7 +27,7 @@ export interface TemplateOptions {
 
 type Kind = 'text' | 'digits' | 'date' | 'money' | 'plain';
 
-interface Column {
+export interface TemplateColumn {
   field: Field;
   width: number;
   kind: Kind;
@@ -43,7 +43,7 @@ export const TEMPLATE_SHEETS = { data: 'Data', help: 'Petunjuk', codes: 'Kode', 
 /** Rows that get drop-downs and checks: far more than any village list. */
 const DATA_ROWS = 10_000;
 
-export const TEMPLATE_COLUMNS: readonly Column[] = [
+export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   { field: 'row_no', width: 6, kind: 'plain', required: false, example: '1', help: { id: 'Nomor urut baris (boleh dikosongkan).', en: 'Row number (may be left empty).' } },
   { field: 'nik', width: 20, kind: 'digits', required: true, example: '5301016107800001', help: { id: 'NIK 16 angka sesuai KTP/KK. Kolom ini berformat teks: ketik angkanya saja, tanpa titik atau spasi.', en: 'The 16-digit NIK as on the KTP/KK. This column is text: type the digits only, no dots or spaces.' } },
   { field: 'kk', width: 20, kind: 'digits', required: false, example: '5301010101090001', help: { id: 'Nomor Kartu Keluarga, 16 angka.', en: 'Family card (KK) number, 16 digits.' } },
