@@ -269,6 +269,55 @@ describe('jobs', () => {
   });
 });
 
+describe('bad input and concurrency', () => {
+  it('a file over the size limit is refused while streaming, with the limit named', async () => {
+    const { buildServer } = await import('../../src/http/server.js');
+    const small = await buildServer(f.db, { ...f.app.config, maxUploadBytes: 2048 });
+    await small.ready();
+    try {
+      const m = multipart({ programme: 'NTT-2026' }, 'besar.csv', 'NIK;Nama Lengkap\n' + '5301010101800001;Yohanes Tefa\n'.repeat(500));
+      const res = await small.inject({ method: 'POST', url: '/api/intake/batches', payload: m.body, headers: { ...m.headers, cookie: maker.cookie, 'x-csrf-token': maker.csrf } });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'file_too_large' });
+      expect((res.json() as { detail: string }).detail).toMatch(/MB/);
+      const leftovers = fs.readdirSync(`${f.app.config.dataDir}/uploads`).filter((n) => n.startsWith('.incoming'));
+      expect(leftovers).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('two regencies import at once; a person proposed by both becomes a member once', async () => {
+    const ende = await signInAs(f.app, 'ende.operator');
+    const shared = '5301015808880009';
+    const kupangFile = `NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil\n${shared};Elisabeth Nenobais;18/08/1988;P;${f.homeVillage};tukang;2\n`;
+    const endeFile = `NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil\n${shared};Elisabeth Nenobais;18/08/1988;P;${f.foreignVillage};tukang;2\n5308016612900010;Theresia Wangge;26/12/1990;P;${f.foreignVillage};petani;3\n`;
+    const [a, b] = await Promise.all([upload(maker, 'kupang.csv', kupangFile), upload(ende, 'ende.csv', endeFile)]);
+    const ids = [(a.json() as { id: number }).id, (b.json() as { id: number }).id];
+    await f.app.intakeJobs.whenIdle();
+    const statuses = await f.db.query<{ id: number; status: string }>('SELECT id, status FROM intake_batch WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    expect(statuses.map((s) => s.status)).toEqual(['checked', 'checked']);
+    // Kupang is approved first; Ende's copy of the same NIK cannot become a second membership.
+    const endeVerifier = await asSystem(f.db, 'test', async (tx) => {
+      const { addUser } = await import('../../src/features/users/users.js');
+      return addUser(tx, { username: 'ende.verifier', fullName: 'Ende verifier', role: 'verifier', areaCode: '53.08', password: 'correct horse battery' });
+    });
+    expect(endeVerifier).toBeGreaterThan(0);
+    const endeChecker = await signInAs(f.app, 'ende.verifier');
+    expect((await maker.request('POST', `/api/intake/batches/${ids[0]}/submit`)).statusCode).toBe(200);
+    expect((await ende.request('POST', `/api/intake/batches/${ids[1]}/submit`)).statusCode).toBe(200);
+    const first = await verifier.request('POST', `/api/intake/batches/${ids[0]}/approve`, {});
+    expect(first.json()).toMatchObject({ candidates: 1 });
+    const second = await endeChecker.request('POST', `/api/intake/batches/${ids[1]}/approve`, {});
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toMatchObject({ candidates: 1, skipped: 1 });
+    const n = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM membership m JOIN person p ON p.id = m.person_id WHERE p.nik = $1', [shared]);
+    expect(n[0]!.n).toBe(1);
+    const [skippedRow] = await f.db.query<{ status: string; problems: { code: string }[] }>(`SELECT status, problems FROM intake_row WHERE batch_id = $1 AND nik = $2`, [ids[1], shared]);
+    expect(skippedRow!.problems.map((p) => p.code)).toContain('not_merged');
+  });
+});
+
 describe('ranking', () => {
   it('SQL ranking per regency equals the pure ranking', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => ({

@@ -187,7 +187,8 @@ export async function approveBatch(tx: Queryable, id: number, checker: Decider, 
               'id', 'Tidak dapat dimasukkan: NIK ini sudah terdaftar di program lain atau di wilayah lain sejak pemeriksaan. Hubungi petugas provinsi.',
               'en', 'Could not be added: this NIK joined another programme or is registered in another area since the check. Contact the province office.'))
       WHERE r.batch_id = $1 AND r.status = 'eligible'
-        AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.batch_id = $1 AND m.person_id = r.person_id)
+        -- NOT IN over one scan of the batch's memberships (a hashed subplan), not a probe per row.
+        AND (r.person_id IS NULL OR r.person_id NOT IN (SELECT m.person_id FROM membership m WHERE m.batch_id = $1))
       RETURNING row_no`,
     [id],
   );
