@@ -6,6 +6,7 @@ import { createProgramme, getProgramme, listProgrammes, type ProgrammeInput } fr
 import { allocateProgrammeQuota, overrideQuota, quotaStatus } from '../features/programmes/quotas.js';
 import { listIndicators, parseStatisticsCsv, saveStatistics } from '../features/programmes/statistics.js';
 import { DEMO_INDICATOR } from '../features/programmes/demo-programmes.js';
+import { parseParticipantsCsv, replaceParticipants } from '../features/programmes/bpjs-participants.js';
 import { CliError, print, withDb } from './common.js';
 
 const n = (v: number) => v.toLocaleString('id-ID');
@@ -93,6 +94,23 @@ export function registerProgrammeCommands(program: Command): void {
       await withDb(async (db) => {
         const allocation = await asSystem(db, 'cli', async (tx) => overrideQuota(tx, await getProgramme(tx, code), regency, q, opts.reason));
         print(Boolean(opts.json), allocation, () => allocation.map((a) => `${a.code} ${n(a.quota).padStart(8)}  ${a.method}`).join('\n'));
+      });
+    });
+
+  program
+    .command('bpjs-participants')
+    .description('BPJS TK participants (people already insured are not eligible)')
+    .command('import <file>')
+    .description('Replace the list of BPJS participants: nik;kpj;segmen;status (CSV, comma or semicolon); all or nothing')
+    .requiredOption('--as-of <date>', 'date of the list (YYYY-MM-DD)')
+    .option('--source <text>', 'where it came from', 'BPJS Ketenagakerjaan')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { asOf: string; source: string; json?: boolean }) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CliError('--as-of must be YYYY-MM-DD');
+      const rows = parseParticipantsCsv(fs.readFileSync(file, 'utf8'));
+      await withDb(async (db) => {
+        const saved = await asSystem(db, 'cli', (tx) => replaceParticipants(tx, rows, opts.asOf, opts.source));
+        print(Boolean(opts.json), { saved, active: rows.filter((r) => r.active).length }, () => `Saved ${saved} participants (${rows.filter((r) => r.active).length} active) as of ${opts.asOf}`);
       });
     });
 

@@ -36,7 +36,7 @@ afterAll(async () => config?.cleanup());
 
 describe('lindung programme, quota and import', () => {
   it('every new command has --help', async () => {
-    for (const args of [['programme', 'list'], ['programme', 'show'], ['programme', 'create'], ['quota', 'allocate'], ['quota', 'set'], ['statistics', 'import'],
+    for (const args of [['programme', 'list'], ['programme', 'show'], ['programme', 'create'], ['quota', 'allocate'], ['quota', 'set'], ['statistics', 'import'], ['bpjs-participants', 'import'],
       ['import'], ['import', 'template'], ['import', 'submit'], ['import', 'approve'], ['import', 'return'], ['import', 'reviews'], ['import', 'decide'], ['import', 'report']]) {
       const r = await runCli([...args, '--help'], env);
       expect(r.code, args.join(' ')).toBe(0);
@@ -109,6 +109,19 @@ describe('lindung programme, quota and import', () => {
     const report = path.join(config.dataDir, 'laporan.xlsx');
     expect((await runCli(['import', 'report', String(out.batch), '--out', report], env)).code).toBe(0);
     expect(fs.statSync(report).size).toBeGreaterThan(1000);
+  });
+
+  it('imports the BPJS participant list, all or nothing', async () => {
+    const good = path.join(config.dataDir, 'bpjs.csv');
+    fs.writeFileSync(good, 'nik;kpj;segmen;status\n5301011111700008;21000000001;BPU;aktif\n5301011111700009;21000000002;BPU;nonaktif\n');
+    const r = await runCli(['bpjs-participants', 'import', good, '--as-of', '2026-10-31', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ saved: number; active: number }>(r.stdout)).toEqual({ saved: 2, active: 1 });
+    const bad = path.join(config.dataDir, 'bpjs-bad.csv');
+    fs.writeFileSync(bad, 'nik;kpj\n53010111117000;1\n');
+    const b = await runCli(['bpjs-participants', 'import', bad, '--as-of', '2026-10-31'], env);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/line 2: nik "53010111117000" is not 16 digits/);
   });
 
   it('a file that is not a spreadsheet fails with exit 1 and a reason in both languages', async () => {

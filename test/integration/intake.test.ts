@@ -313,8 +313,22 @@ describe('bad input and concurrency', () => {
     expect(second.json()).toMatchObject({ candidates: 1, skipped: 1 });
     const n = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM membership m JOIN person p ON p.id = m.person_id WHERE p.nik = $1', [shared]);
     expect(n[0]!.n).toBe(1);
-    const [skippedRow] = await f.db.query<{ status: string; problems: { code: string }[] }>(`SELECT status, problems FROM intake_row WHERE batch_id = $1 AND nik = $2`, [ids[1], shared]);
+    const [skippedRow] = await f.db.query<{ status: string; problems: { code: string }[] }>(`SELECT status, problems FROM intake_row WHERE batch_id = $1 AND nik = $2`, [ids[1]!, shared]);
     expect(skippedRow!.problems.map((p) => p.code)).toContain('not_merged');
+  });
+});
+
+describe('BPJS participants', () => {
+  it('someone already insured by BPJS is not eligible, and the rule says so', async () => {
+    await asSystem(f.db, 'test', async (tx) => {
+      const { replaceParticipants } = await import('../../src/features/programmes/bpjs-participants.js');
+      await replaceParticipants(tx, [{ nik: '5301011111700008', kpj: '21000000001', segment: 'BPU', active: true }], '2026-10-31', 'test');
+    });
+    const res = await upload(maker, 'bpjs.csv', `NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil\n5301011111700008;Stefanus Tael;11/11/1970;L;${f.homeVillage};nelayan;2\n`);
+    await checked((res.json() as { id: number }).id);
+    const [row] = await rowsOf((res.json() as { id: number }).id);
+    expect(row).toMatchObject({ status: 'ineligible' });
+    expect(row!.problems.map((p) => p.code)).toContain('rule_active_bpjs');
   });
 });
 

@@ -107,7 +107,8 @@ async function fillDemoCandidates(tx: Queryable, programmeId: number, share: num
          FROM person p
         WHERE p.synthetic AND p.occupation IS NOT NULL AND (p.dtsen_decile <= 5 OR p.extreme_poor OR p.disability)
           AND p.birth_date BETWEEN date '1961-01-02' AND date '2008-01-01'
-          AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.person_id = p.id AND m.state IN ('waiting', 'candidate', 'submitted', 'active'))),
+          AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.person_id = p.id AND m.state IN ('waiting', 'candidate', 'submitted', 'active'))
+          AND NOT EXISTS (SELECT 1 FROM bpjs_participant b WHERE b.nik = p.nik AND b.active)),
      ins AS (
        INSERT INTO membership (programme_id, person_id, state, village_code, decided_by)
        SELECT $1, r.id, 'candidate', r.village_code, 'demo'
@@ -124,6 +125,13 @@ export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[];
   return asSystem(db, 'demo', async (tx) => {
     const created: string[] = [];
     await demoStatistics(tx);
+    // About 2% of the synthetic workers are already BPJS TK participants (the eligibility rule shows).
+    await tx.query(
+      `INSERT INTO bpjs_participant (nik, kpj, segment, active, as_of, source)
+       SELECT nik, '2' || lpad((id % 100000000)::text, 10, '0'), 'BPU', true, date '2025-12-31', 'Data demo BPJS Ketenagakerjaan'
+         FROM person WHERE synthetic AND id % 50 = 7
+       ON CONFLICT (nik) DO NOTHING`,
+    );
     let candidates = 0;
     for (const input of DEMO_PROGRAMMES) {
       if (await findProgramme(tx, input.code)) continue;
