@@ -27,6 +27,7 @@ import { clearSummaryCache } from '../features/registry/summary.js';
 import { CliError, note, print, progressBar, withDb } from './common.js';
 import { registerProgrammeCommands } from './programme-commands.js';
 import { registerIntakeCommands } from './intake-commands.js';
+import { registerEnrollmentCommands } from './enrollment-commands.js';
 import { ensureDemoProgrammes } from '../features/programmes/demo-programmes.js';
 import { UserError } from '../domain/user-error.js';
 
@@ -217,6 +218,7 @@ program
 
 registerProgrammeCommands(program);
 registerIntakeCommands(program);
+registerEnrollmentCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof DataDirLockedError) {

@@ -28,6 +28,8 @@ export interface ProgrammeInput {
 export interface Programme extends ProgrammeInput {
   id: number;
   status: 'draft' | 'active' | 'closed';
+  /** The budget line's allocation (APBD), in rupiah; null until entered. */
+  budgetAllocation: number | null;
 }
 
 interface ProgrammeRow {
@@ -47,6 +49,7 @@ interface ProgrammeRow {
   total_quota: number;
   rules: EligibilityRules;
   status: Programme['status'];
+  budget_allocation: number | null;
 }
 
 /** PGlite returns text[] as an array; node-postgres too (parsers.ts) — both are handled. */
@@ -73,11 +76,12 @@ function fromRow(r: ProgrammeRow): Programme {
     totalQuota: r.total_quota,
     rules: r.rules,
     status: r.status,
+    budgetAllocation: r.budget_allocation,
   };
 }
 
 const SELECT = `SELECT id, code, name, legal_basis, funder_type, funder_area_code, funder_name, budget_line, fiscal_year,
-  coverage_start, coverage_end, benefits::text AS benefits, declared_income, total_quota, rules, status FROM programme`;
+  coverage_start, coverage_end, benefits::text AS benefits, declared_income, total_quota, rules, status, budget_allocation FROM programme`;
 
 export async function listProgrammes(tx: Queryable): Promise<Programme[]> {
   return (await tx.query<ProgrammeRow>(`${SELECT} ORDER BY coverage_start DESC, code`)).map(fromRow);
