@@ -146,13 +146,22 @@ async function stageFile(db: Db, batch: BatchInfo, filePath: string, opts: Check
   let pending: string[] = [];
   let rows = 0;
 
+  // The database copies one chunk while this thread normalises the next (PGlite works in its
+  // own thread, PostgreSQL in its own process): at most one COPY in flight, so memory stays flat.
+  let inflight: Promise<number> | null = null;
   const flush = async () => {
     if (pending.length === 0) return;
     const lines = pending;
     pending = [];
-    await db.transaction((tx) => tx.copyFrom(COPY_STAGING, lines.join('\n') + '\n'));
+    if (inflight) await inflight;
+    inflight = db.transaction((tx) => tx.copyFrom(COPY_STAGING, lines.join('\n') + '\n'));
+    // Handled when awaited (next chunk or the end); this keeps Node from calling it unhandled meanwhile.
+    inflight.catch(() => undefined);
     opts.onProgress?.('reading', rows, null);
-    if (await opts.isCancelled?.()) throw new CheckCancelled();
+    if (await opts.isCancelled?.()) {
+      await inflight;
+      throw new CheckCancelled();
+    }
   };
   const take = async (row: SheetRow) => {
     if (!ctx || isBlank(row.cells)) return;
@@ -182,6 +191,7 @@ async function stageFile(db: Db, batch: BatchInfo, filePath: string, opts: Check
     for (const row of headerRows.slice(ctx.headerIndex + 1)) await take(row);
   }
   await flush();
+  if (inflight) await inflight;
   if (rows === 0) {
     throw new BatchFileProblem([{ code: 'file_no_rows', severity: 'error', id: 'Berkas hanya berisi baris judul, tanpa data peserta. Isi data di bawah baris judul lalu unggah lagi.', en: 'The file has only the header row and no people. Fill in rows below the header and upload again.' }]);
   }
@@ -373,18 +383,20 @@ async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
  * and marks those that fit the places still free in the regency's quota.
  */
 export async function rankBatch(tx: Queryable, batchId: number, programmeId: number): Promise<void> {
-  await tx.query(`UPDATE intake_row SET status = 'eligible' WHERE batch_id = $1 AND status = 'pending'`, [batchId]);
+  // One pass: pending rows become eligible and every ranked row gets its rank (each UPDATE rewrites
+  // whole staging rows, so two passes would cost twice).
   await tx.query(
     `WITH ranked AS (
        SELECT row_no, left(village_code, 5) AS regency,
               row_number() OVER (PARTITION BY left(village_code, 5)
                 ORDER BY extreme_poor DESC, disability DESC, dtsen_decile ASC NULLS LAST, birth_date ASC NULLS LAST, nik COLLATE "C") AS rk
-         FROM intake_row WHERE batch_id = $1 AND status IN ('eligible', 'review')),
+         FROM intake_row WHERE batch_id = $1 AND status IN ('pending', 'eligible', 'review')),
      free AS (
        SELECT q.regency_code, q.quota - coalesce((SELECT count(*) FROM membership m
                  WHERE m.programme_id = $2 AND m.regency_code = q.regency_code AND m.state IN ('candidate', 'submitted', 'active')), 0) AS places
          FROM programme_quota q WHERE q.programme_id = $2)
-     UPDATE intake_row r SET rank = ranked.rk, within_quota = ranked.rk <= greatest(coalesce(free.places, 0), 0)
+     UPDATE intake_row r SET status = CASE WHEN r.status = 'pending' THEN 'eligible' ELSE r.status END,
+            rank = ranked.rk, within_quota = ranked.rk <= greatest(coalesce(free.places, 0), 0)
        FROM ranked LEFT JOIN free ON free.regency_code = ranked.regency
       WHERE r.batch_id = $1 AND r.row_no = ranked.row_no`,
     [batchId, programmeId],
