@@ -36,16 +36,18 @@ export const PERMISSIONS = [
   'intake.submit',
   /** Decide likely duplicates and approve or return batches (the checker). */
   'intake.approve',
+  /** Run monthly bills and record payments (SP2D). */
+  'billing.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
   admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage'],
-  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage'],
   regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit'],
   village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit'],
   verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve'],
-  finance_officer: ['registry.read', 'registry.see_account'],
+  finance_officer: ['registry.read', 'registry.see_account', 'billing.manage'],
   // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
   bpjs_liaison: [],
   bank_liaison: [],

@@ -7,6 +7,7 @@ import { registryRoutes, publicRegistryRoutes } from '../features/registry/route
 import { auditRoutes } from '../features/audit/routes.js';
 import { programmeRoutes } from '../features/programmes/routes.js';
 import { intakeRoutes } from '../features/intake/routes.js';
+import { enrollmentRoutes } from '../features/enrollment/routes.js';
 import { authPages } from '../web/pages/auth.js';
 import { homePages } from '../web/pages/home.js';
 import { registryPages } from '../web/pages/registry.js';
@@ -25,6 +26,7 @@ export async function registerFeatures(app: FastifyInstance): Promise<void> {
   auditRoutes(app);
   programmeRoutes(app);
   intakeRoutes(app);
+  enrollmentRoutes(app);
   authPages(app);
   homePages(app);
   registryPages(app);

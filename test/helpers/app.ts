@@ -72,6 +72,10 @@ async function foreignBatch(db: Db, userId: number, village: string, personId: n
       `INSERT INTO duplicate_review (batch_id, row_no, person_id, score, evidence) VALUES ($1, 2, $2, 0.9, '[]') RETURNING id`,
       [b!.id, personId],
     );
+    await tx.query(
+      `INSERT INTO bill (programme_id, month, persons, per_person, amount, due_date, area_code, created_by_label)
+       SELECT id, '2026-01-01', 0, 16800, 0, '2026-01-15', '53.08', 'test' FROM programme WHERE code = 'ENDE-2026'`,
+    );
     return { batchId: b!.id, reviewId: r!.id };
   });
 }

@@ -16,7 +16,7 @@ const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/logi
 /** Routes about the caller's own account only: there is no foreign record to ask for. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
 /** Reference data for every signed-in user: programmes, quotas (aggregates), statistics, the blank template. */
-const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx']);
+const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx', 'GET /api/programmes/:code/budget']);
 
 /** A multipart upload of a one-line CSV, proposing for Ende. */
 function upload(c: Client, fields: Record<string, string>) {
@@ -68,6 +68,17 @@ const PROBES: Record<string, Probe> = {
   'POST /api/intake/batches/:id/return': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/return`, { note: 'probe' })),
   'POST /api/intake/batches/:id/cancel': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/cancel`)),
   'GET /api/intake/batches/:id/report.xlsx': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}/report.xlsx`)),
+  'POST /api/members/status': async (_f, c) => refusal(await c.request('POST', '/api/members/status', { nik: '5308010101800003', on: '2026-03-01' })),
+  'POST /api/programmes/:code/submissions': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/submissions', { area: FOREIGN })),
+  'GET /api/programmes/:code/bills': async (_f, c) => {
+    const res = await c.request('GET', '/api/programmes/ENDE-2026/bills');
+    return { res, leaked: res.statusCode === 200 && (res.json() as { items: unknown[] }).items.length > 0 };
+  },
+  'POST /api/programmes/:code/bills': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/bills', { month: '2026-03' })),
+  'POST /api/bills/:id/payments': async (f, c) => {
+    const [bill] = await f.db.query<{ id: number }>(`SELECT b.id FROM bill b JOIN programme p ON p.id = b.programme_id WHERE p.code = 'ENDE-2026'`);
+    return refusal(await c.request('POST', `/api/bills/${bill!.id}/payments`, { sp2d: 'PROBE', paidOn: '2026-01-10', amount: 1 }));
+  },
 };
 
 let f: Fixture;

@@ -4,7 +4,7 @@
  * the dated tariff, payments by SP2D, the budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixture, type Fixture } from '../helpers/app.js';
+import { signInAs, startFixture, username, type Fixture } from '../helpers/app.js';
 import { asSystem } from '../../src/db/scope.js';
 import type { Queryable } from '../../src/db/types.js';
 import { getProgramme } from '../../src/features/programmes/programmes.js';
@@ -104,6 +104,13 @@ describe('enrollment, coverage and contributions', () => {
     expect(before.answer.covered).toBe(false);
     const rej = await sys((tx) => memberStatus(tx, niks[5]!, '2026-03-10'));
     expect(rej.answer.covered).toBe(false);
+    // The same answer through the API, as a regency operator of Kupang (the read is logged).
+    const op = await signInAs(f.app, username('regency_operator'));
+    const api = await op.request('POST', '/api/members/status', { nik: niks[0]!, on: '2026-03-10', purpose: 'klaim' });
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({ answer: { covered: true, programmeCode: 'NTT-2026' } });
+    const logged = await f.db.query<{ purpose: string }>(`SELECT purpose FROM data_access_log WHERE purpose = 'klaim'`);
+    expect(logged).toHaveLength(1);
     // The same answer again changes nothing.
     expect((await refusal(sys((tx) => applyResponse(tx, batchId, lines, 'sha')))).code).toBe('response_already_applied');
   });
@@ -139,5 +146,9 @@ describe('enrollment, coverage and contributions', () => {
     const b = await sys(async (tx) => budgetOf(tx, await getProgramme(tx, 'NTT-2026'), '2026-05-01'));
     expect(b).toMatchObject({ quota: 50_000, months: 12, perPersonPerMonth: 16_800, total: 10_080_000_000, billed: 84_000 + 84_000 + 86_000, paid: 84_000 });
     expect(b.members).toMatchObject({ active: 5, candidates: 1 });
+    const op = await signInAs(f.app, username('viewer'));
+    const api = await op.request('GET', '/api/programmes/NTT-2026/budget');
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({ quota: 50_000, months: 12, perPersonPerMonth: 16_800, total: 10_080_000_000 });
   });
 });
