@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { route } from '../../http/route.js';
 import { problems } from '../../http/problem.js';
 import type { Field } from './headers.js';
@@ -109,16 +109,21 @@ export function intakeRoutes(app: FastifyInstance): void {
       return intake.batchOf(req, p.id);
     },
   });
-  route(app, {
-    method: 'POST', url: '/api/intake/batches/:id/submit', summary: 'Submit a checked batch to the verifier (maker)', tags: ['intake'],
-    access: { kind: 'permission', permission: 'intake.submit' },
-    schema: { params: IdParams },
-    handler: async (req) => {
-      const { id } = req.params as Static<typeof IdParams>;
-      await intake.submit(req, id);
-      return intake.batchOf(req, id);
-    },
-  });
+  /** A step on one batch that answers with the batch as it is afterwards. */
+  const step = (url: string, summary: string, permission: 'intake.submit' | 'intake.approve', body: TSchema | null, run: (req: FastifyRequest, id: number) => Promise<unknown>) =>
+    route(app, {
+      method: 'POST', url, summary, tags: ['intake'], access: { kind: 'permission', permission },
+      schema: { params: IdParams, ...(body ? { body } : {}) },
+      handler: async (req) => {
+        const { id } = req.params as Static<typeof IdParams>;
+        await run(req, id);
+        return intake.batchOf(req, id);
+      },
+    });
+  step('/api/intake/batches/:id/submit', 'Submit a checked batch to the verifier (maker)', 'intake.submit', null, (req, id) => intake.submit(req, id));
+  step('/api/intake/batches/:id/return', 'Send a submitted batch back with a note (checker)', 'intake.approve', NoteBody,
+    (req, id) => intake.sendBack(req, id, (req.body as Static<typeof NoteBody>).note ?? ''));
+  step('/api/intake/batches/:id/cancel', 'Cancel a running check', 'intake.submit', null, (req, id) => intake.cancel(req, id));
   route(app, {
     method: 'POST', url: '/api/intake/batches/:id/approve', summary: 'Approve a submitted batch (checker, not the maker)', tags: ['intake'],
     access: { kind: 'permission', permission: 'intake.approve' },
@@ -126,26 +131,6 @@ export function intakeRoutes(app: FastifyInstance): void {
     handler: async (req) => {
       const { id } = req.params as Static<typeof IdParams>;
       return intake.approve(req, id, (req.body as Static<typeof NoteBody> | undefined)?.note ?? null);
-    },
-  });
-  route(app, {
-    method: 'POST', url: '/api/intake/batches/:id/return', summary: 'Send a submitted batch back with a note (checker)', tags: ['intake'],
-    access: { kind: 'permission', permission: 'intake.approve' },
-    schema: { params: IdParams, body: NoteBody },
-    handler: async (req) => {
-      const { id } = req.params as Static<typeof IdParams>;
-      await intake.sendBack(req, id, (req.body as Static<typeof NoteBody>).note ?? '');
-      return intake.batchOf(req, id);
-    },
-  });
-  route(app, {
-    method: 'POST', url: '/api/intake/batches/:id/cancel', summary: 'Cancel a running check', tags: ['intake'],
-    access: { kind: 'permission', permission: 'intake.submit' },
-    schema: { params: IdParams },
-    handler: async (req) => {
-      const { id } = req.params as Static<typeof IdParams>;
-      await intake.cancel(req, id);
-      return intake.batchOf(req, id);
     },
   });
   route(app, {
