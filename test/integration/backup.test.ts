@@ -10,14 +10,16 @@ import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open.js';
+import { listMigrations, migrate } from '../../src/db/migrate.js';
+import { openDatabase, openDataFolder } from '../../src/db/open.js';
+import { openPostgres } from '../../src/db/pg-client.js';
 import { asSystem } from '../../src/db/scope.js';
 import type { Db, Queryable } from '../../src/db/types.js';
 import { verifyAudit } from '../../src/features/audit/verify.js';
 import { BackupError, type ArchiveFooter, type ArchiveHeader, type ArchiveTableLine } from '../../src/features/backup/archive.js';
 import { createBackup } from '../../src/features/backup/backup.js';
 import { restoreBackup } from '../../src/features/backup/restore.js';
-import { openTestDb, testDbKind, type TestDb } from '../helpers/db.js';
+import { freshConfig, openTestDb, testDbKind, type TestDb } from '../helpers/db.js';
 
 const kind = testDbKind();
 const pgUrl = process.env.LINDUNG_TEST_PG_URL || null;
@@ -103,13 +105,40 @@ async function expectSameAsSource(db: Db): Promise<void> {
   expect(Object.keys(got)).toEqual(Object.keys(want));
   for (const t of Object.keys(want)) expect(got[t], t).toEqual(want[t]);
   expect(want.person).toHaveLength(3);
-  expect(want.audit_log!.length).toBeGreaterThanOrEqual(4);
+  expect(want.audit_entry!.length).toBeGreaterThanOrEqual(4);
 
   const [v1, v2] = await Promise.all([verifyAudit(src.db), verifyAudit(db)]);
   expect(v1.ok).toBe(true);
   expect(v2).toEqual(v1);
   expect(v2.head).toMatch(/^[0-9a-f]{64}$/);
   expect(await db.query('SELECT 1 FROM user_session')).toEqual([]);
+}
+
+/** A fresh database migrated only up to `version`, as an older Lindung left it (migrate() brings it up to date). */
+async function openAtVersion(name: string, version: number): Promise<Db> {
+  const config = await freshConfig(name);
+  const db = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openDataFolder(config.dataDir);
+  cleanups.push(async () => {
+    try {
+      await db.close();
+    } finally {
+      await config.cleanup();
+    }
+  });
+  await db.exec(`CREATE TABLE schema_migration (
+    version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  for (const m of listMigrations().filter((x) => x.version <= version)) {
+    await db.transaction(async (tx) => {
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
+    });
+  }
+  return db;
+}
+
+async function count(db: Queryable, table: string): Promise<number> {
+  const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  return r!.n;
 }
 
 async function expectEmpty(db: Db): Promise<void> {
@@ -168,7 +197,7 @@ describe(`backup and restore (${kind})`, () => {
     ] as const) {
       expect(order.indexOf(parent), `${parent} before ${child}`).toBeLessThan(order.indexOf(child));
     }
-    expect(order).toEqual(expect.arrayContaining(['audit_block', 'audit_log', 'security_event', 'data_access_log']));
+    expect(order).toEqual(expect.arrayContaining(['audit_block', 'audit_log', 'audit_entry', 'security_event', 'data_access_log']));
 
     const footer = JSON.parse(lines.at(-1)!) as ArchiveFooter;
     expect(footer.end).toBe(true);
@@ -275,6 +304,45 @@ describe(`backup and restore (${kind})`, () => {
       expect(e.msg.id).toMatch(/sudah berisi data/);
     }
     expect(await snapshot(src.db)).toEqual(beforeSrc);
+  });
+
+  it('history of both forms (before and after migration 002) round-trips, and an archive of the older schema restores', async () => {
+    // A database as Lindung left it before migration 002: its history is in the first form (audit_log).
+    const old = await openAtVersion('backup_v1', 1);
+    await seed(old);
+    expect(await count(old, 'audit_log')).toBeGreaterThanOrEqual(4);
+    const v1 = path.join(dir, 'v1.gz');
+    expect((await createBackup(old, v1)).schemaVersion).toBe(1);
+
+    // That archive restores into the current schema, and its history verifies with the same head
+    // (as the old database's own, once migrated: verifyAudit knows both forms).
+    const fromV1 = await openTestDb('backup_from_v1');
+    cleanups.push(() => fromV1.cleanup());
+    await restoreBackup(fromV1.db, v1);
+    await migrate(old);
+    const v1Check = await verifyAudit(old);
+    expect(v1Check.ok).toBe(true);
+    expect(await verifyAudit(fromV1.db)).toEqual(v1Check);
+    expect(await count(fromV1.db, 'audit_entry')).toBe(0);
+    // New changes chain on in the second form.
+    await asSystem(fromV1.db, 'after-restore', (tx) => tx.query(`UPDATE person SET phone = '081200000001' WHERE nik = '5301010202900003'`));
+    expect(await verifyAudit(fromV1.db)).toMatchObject({ ok: true, blocks: v1Check.blocks + 1, entries: v1Check.entries + 1 });
+
+    // The old database upgraded in place: both forms in one chain, and a backup of it round-trips.
+    await asSystem(old, 'after-002', async (tx) => {
+      await tx.query(`UPDATE person SET phone = '081200000002' WHERE nik = '5301010202900003'`);
+      await tx.query(`DELETE FROM heir WHERE full_name = 'Kristina Lake'`);
+    });
+    expect(await count(old, 'audit_entry')).toBe(2);
+    const both = path.join(dir, 'both.gz');
+    await createBackup(old, both);
+    const target = await openTestDb('backup_both');
+    cleanups.push(() => target.cleanup());
+    await restoreBackup(target.db, both);
+    expect(await snapshot(target.db)).toEqual(await snapshot(old));
+    const check = await verifyAudit(old);
+    expect(check).toMatchObject({ ok: true, entries: v1Check.entries + 2, blocks: v1Check.blocks + 2 });
+    expect(await verifyAudit(target.db)).toEqual(check);
   });
 
   const otherEngine = kind === 'postgres' ? 'pglite' : pgUrl ? 'postgres' : null;

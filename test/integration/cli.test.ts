@@ -80,7 +80,10 @@ describe('lindung CLI', () => {
 
     // Someone edits history behind the application's back.
     const db = await openDatabase(config);
-    await db.query(`UPDATE audit_log SET after = jsonb_set(after, '{phone}', '"080000000000"') WHERE id = (SELECT min(id) FROM audit_log WHERE table_name = 'person')`);
+    await db.query(
+      `UPDATE audit_entry SET after = jsonb_set(after::jsonb, '{phone}', '"080000000000"')::text
+        WHERE id = (SELECT min(id) FROM audit_entry WHERE table_name = 'person')`,
+    );
     await db.close();
     const tampered = await runCli(['audit', 'verify', '--json'], env);
     expect(tampered.code).toBe(1);

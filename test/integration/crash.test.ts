@@ -41,7 +41,7 @@ describe('crash safety', () => {
       const audit = await verifyAudit(db);
       expect(audit.ok).toBe(true);
       // Every person that is there has its history entry: nothing half-written.
-      const [h] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE table_name = 'person' AND op = 'I'");
+      const [h] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_history WHERE table_name = 'person' AND op = 'I'");
       expect(h!.n).toBe(c!.persons);
     } finally {
       await db.close();

@@ -109,14 +109,14 @@ describe('loadDemo', () => {
   it('records the load in the history under the actor "demo", with an intact chain', async () => {
     const db = t.db;
     const rows = await db.query<{ table_name: string; n: number | string }>(
-      `SELECT table_name, count(*) AS n FROM audit_log WHERE actor_label = 'demo' AND op = 'I' GROUP BY table_name ORDER BY table_name`,
+      `SELECT table_name, count(*) AS n FROM audit_history WHERE actor_label = 'demo' AND op = 'I' GROUP BY table_name ORDER BY table_name`,
     );
     expect(Object.fromEntries(rows.map((r) => [r.table_name, Number(r.n)]))).toEqual({
       heir: first.heirs,
       household: first.households,
       person: first.persons,
     });
-    expect(await count(db, `SELECT 1 FROM audit_log WHERE table_name IN ('person', 'household', 'heir') AND actor_label <> 'demo'`)).toBe(0);
+    expect(await count(db, `SELECT 1 FROM audit_history WHERE table_name IN ('person', 'household', 'heir') AND actor_label <> 'demo'`)).toBe(0);
     const v = await verifyAudit(db);
     expect(v.ok).toBe(true);
   });
@@ -177,7 +177,7 @@ describe('loadDemo', () => {
     const [next] = await db.query<{ id: number | string }>(`SELECT nextval(pg_get_serial_sequence('person', 'id')) AS id`);
     expect(Number(next!.id)).toBe(ids.hi + 1);
     // The removal is in the history too, under 'demo'.
-    expect(await count(db, `SELECT 1 FROM audit_log WHERE actor_label = 'demo' AND op = 'D' AND table_name = 'person'`)).toBe(SIZE);
+    expect(await count(db, `SELECT 1 FROM audit_history WHERE actor_label = 'demo' AND op = 'D' AND table_name = 'person'`)).toBe(SIZE);
     expect((await verifyAudit(db)).ok).toBe(true);
   });
 });

@@ -89,7 +89,9 @@ export async function getHistory(tx: Queryable, personId: number, limit = 200): 
     id: number; at: Date; actor_label: string; table_name: string; op: 'I' | 'U' | 'D'; row_key: string;
     before: Record<string, unknown> | null; after: Record<string, unknown> | null;
   }>(
-    `SELECT id, at, actor_label, table_name, op, row_key, before, after FROM audit_log
+    // audit_history: both forms of history (001's audit_log and 002's audit_entry), under the same
+    // row-level security as the tables behind it.
+    `SELECT id, at, actor_label, table_name, op, row_key, before, after FROM audit_history
       WHERE subject = $1 ORDER BY id DESC LIMIT $2`,
     [`person:${personId}`, limit],
   );
