@@ -104,6 +104,5 @@ export function formatNumber(n: number, lang: Lang): string {
   return n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB');
 }
 
-export function formatRupiah(n: number): string {
-  return `Rp${n.toLocaleString('id-ID')}`;
-}
+/** Rupiah the Indonesian way (Rp10.080.000.000): one rule for screens, files and letters. */
+export { formatRupiah } from '../domain/money.js';

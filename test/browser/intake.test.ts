@@ -117,6 +117,8 @@ describe('intake in the browser', () => {
     const cells = await kupang.locator('td').allTextContents();
     // Approved column: Sofia (new) and Maria (the registry record) are candidates.
     expect(cells[3]!.trim()).toBe('2');
+    // The budget, rupiah the Indonesian way: 50.000 × 12 months × Rp16.800.
+    await expect(page.locator('#budget').textContent()).resolves.toMatch(/50\.000 × 12 bulan × Rp16\.800 = Rp10\.080\.000\.000/);
   });
 
   it('the one-person form shows an error for a wrong date, in the row it came from', async () => {

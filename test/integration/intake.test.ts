@@ -13,7 +13,7 @@ import { rankCandidates } from '../../src/domain/ranking.js';
 import { IntakeJobRunner } from '../../src/features/intake/jobs.js';
 import { rankBatch } from '../../src/features/intake/check.js';
 import { getProgramme } from '../../src/features/programmes/programmes.js';
-import { allocateProgrammeQuota, overrideQuota, quotaStatus } from '../../src/features/programmes/quotas.js';
+import { allocateProgrammeQuota, overrideQuota, quotaHistory, quotaStatus } from '../../src/features/programmes/quotas.js';
 
 let f: Fixture;
 let maker: Client;
@@ -101,6 +101,9 @@ describe('programmes and quotas', () => {
       expect(after.find((q) => q.regencyCode === '53.08')!.quota).toBeLessThan(before.find((q) => q.regencyCode === '53.08')!.quota);
       await allocateProgrammeQuota(tx, p, { indicator: 'poor_population', minimum: 300 });
       expect((await quotaStatus(tx, p.id)).find((q) => q.regencyCode === '53.01')!.quota).toBe(4_000);
+      // The history says who set it, from what, to what, and why.
+      const change = (await quotaHistory(tx, p.id)).find((c) => c.regencyCode === '53.01' && c.after === 4_000);
+      expect(change).toMatchObject({ actor: 'test', before: before.find((q) => q.regencyCode === '53.01')!.quota, method: 'override', reason: 'SK Gubernur 123/2026' });
     });
   });
 

@@ -140,3 +140,26 @@ export async function quotaStatus(tx: Queryable, programmeId: number): Promise<Q
     [programmeId],
   );
 }
+
+export interface QuotaChange {
+  at: string;
+  actor: string;
+  regencyCode: string;
+  before: number | null;
+  after: number | null;
+  method: string | null;
+  reason: string | null;
+}
+
+/** The latest changes of a programme's quotas, from the history (who, when, from what to what, why). */
+export async function quotaHistory(tx: Queryable, programmeId: number, limit = 50): Promise<QuotaChange[]> {
+  return tx.query<QuotaChange>(
+    `SELECT at::text AS at, actor_label AS actor, row_key AS "regencyCode",
+            (before::jsonb ->> 'quota')::int AS before, (after::jsonb ->> 'quota')::int AS after,
+            after::jsonb ->> 'method' AS method, after::jsonb ->> 'reason' AS reason
+       FROM audit_history
+      WHERE subject = $1 AND table_name = 'programme_quota'
+      ORDER BY id DESC LIMIT $2`,
+    [`programme:${programmeId}`, limit],
+  );
+}

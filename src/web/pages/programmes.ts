@@ -4,14 +4,16 @@ import { route } from '../../http/route.js';
 import { scoped } from '../../http/context.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
-import { formatDate, formatNumber, formatRupiah } from '../i18n.js';
+import { formatDate, formatDateTime, formatNumber, formatRupiah } from '../i18n.js';
 import type { Lang, Message } from '../../domain/messages.js';
 import { can } from '../../domain/roles.js';
 import { getProgramme, listProgrammes } from '../../features/programmes/programmes.js';
-import { allocateProgrammeQuota, overrideQuota, quotaStatus } from '../../features/programmes/quotas.js';
+import { allocateProgrammeQuota, overrideQuota, quotaHistory, quotaStatus } from '../../features/programmes/quotas.js';
 import { UserError } from '../../domain/user-error.js';
 import { QuotaError } from '../../domain/quota.js';
 import { DEMO_INDICATOR } from '../../features/programmes/demo-programmes.js';
+import { budgetOf, listBills } from '../../features/enrollment/billing.js';
+import { todayInNtt } from '../../features/intake/check.js';
 
 const tr = (lang: Lang, m: Message) => m[lang];
 const STATUS: Record<string, Message> = { draft: { id: 'Draf', en: 'Draft' }, active: { id: 'Berjalan', en: 'Running' }, closed: { id: 'Ditutup', en: 'Closed' } };
@@ -39,9 +41,15 @@ export function programmePages(app: FastifyInstance): void {
   const show = async (req: Parameters<typeof scoped>[0], reply: import('fastify').FastifyReply, code: string, message: { ok: boolean; text: string } | null, status = 200) => {
     const lang = req.lang;
     const user = req.session!.user;
-    const { p, quotas } = await scoped(req, async (tx) => {
+    const { p, quotas, changes, budget, bills } = await scoped(req, async (tx) => {
       const p = await getProgramme(tx, code);
-      return { p, quotas: await quotaStatus(tx, p.id) };
+      return {
+        p,
+        quotas: await quotaStatus(tx, p.id),
+        changes: await quotaHistory(tx, p.id, 20),
+        budget: await budgetOf(tx, p, todayInNtt()),
+        bills: can(user.role, 'billing.manage') ? await listBills(tx, p) : [],
+      };
     });
     const sum = (k: 'quota' | 'proposed' | 'approved' | 'waiting' | 'free') => quotas.reduce((s, q) => s + q[k], 0);
     const manage = can(user.role, 'programmes.manage');
@@ -59,6 +67,16 @@ export function programmePages(app: FastifyInstance): void {
   <dt>${tr(lang, { id: 'Status', en: 'Status' })}</dt><dd>${tr(lang, STATUS[p.status]!)}</dd>
   <dt>${tr(lang, { id: 'Syarat', en: 'Rules' })}</dt><dd>${rulesText(p.rules, lang)}</dd>
 </dl>
+<h2>${tr(lang, { id: 'Anggaran', en: 'Budget' })}</h2>
+<dl class="facts" id="budget">
+  <dt>${tr(lang, { id: 'Kebutuhan', en: 'Cost' })}</dt><dd>${formatNumber(budget.quota, lang)} × ${budget.months} ${tr(lang, { id: 'bulan', en: 'months' })} × ${formatRupiah(budget.perPersonPerMonth)} = <strong>${formatRupiah(budget.total)}</strong></dd>
+  <dt>${tr(lang, { id: 'Pagu', en: 'Allocation' })}</dt><dd>${budget.allocation === null ? '—' : formatRupiah(budget.allocation)}</dd>
+  <dt>${tr(lang, { id: 'Ditagih / dibayar', en: 'Billed / paid' })}</dt><dd>${formatRupiah(budget.billed)} / ${formatRupiah(budget.paid)}</dd>
+  <dt>${tr(lang, { id: 'Peserta', en: 'Members' })}</dt><dd>${formatNumber(budget.members.candidates, lang)} ${tr(lang, { id: 'calon', en: 'candidates' })}, ${formatNumber(budget.members.submitted, lang)} ${tr(lang, { id: 'diajukan', en: 'submitted' })}, ${formatNumber(budget.members.active, lang)} ${tr(lang, { id: 'aktif', en: 'active' })}</dd>
+</dl>
+${bills.length ? html`<div class="table-wrap"><table class="stack" id="bills">
+<thead><tr><th scope="col">${tr(lang, { id: 'Bulan', en: 'Month' })}</th><th scope="col">${tr(lang, { id: 'Peserta', en: 'People' })}</th><th scope="col">${tr(lang, { id: 'Tagihan', en: 'Amount' })}</th><th scope="col">${tr(lang, { id: 'Dibayar', en: 'Paid' })}</th><th scope="col">${tr(lang, { id: 'Jatuh tempo', en: 'Due' })}</th></tr></thead>
+<tbody>${bills.map((b) => html`<tr><td data-label="${tr(lang, { id: 'Bulan', en: 'Month' })}">${b.month}</td><td data-label="${tr(lang, { id: 'Peserta', en: 'People' })}" class="num">${formatNumber(b.persons, lang)}</td><td data-label="${tr(lang, { id: 'Tagihan', en: 'Amount' })}" class="num">${formatRupiah(b.amount)}</td><td data-label="${tr(lang, { id: 'Dibayar', en: 'Paid' })}" class="num">${formatRupiah(b.paid)}</td><td data-label="${tr(lang, { id: 'Jatuh tempo', en: 'Due' })}">${formatDate(b.dueDate, lang)}</td></tr>`)}</tbody></table></div>` : ''}
 <h2>${tr(lang, { id: 'Kuota per kabupaten/kota', en: 'Quota per regency' })}</h2>
 <div class="table-wrap"><table class="stack" id="quota-table">
 <thead><tr><th scope="col">${tr(lang, { id: 'Kabupaten/Kota', en: 'Regency' })}</th><th scope="col">${tr(lang, { id: 'Kuota', en: 'Quota' })}</th><th scope="col">${tr(lang, { id: 'Diusulkan', en: 'Proposed' })}</th><th scope="col">${tr(lang, { id: 'Disetujui', en: 'Approved' })}</th><th scope="col">${tr(lang, { id: 'Daftar tunggu', en: 'Waiting' })}</th><th scope="col">${tr(lang, { id: 'Sisa', en: 'Free' })}</th><th scope="col">${tr(lang, { id: 'Terisi', en: 'Filled' })}</th></tr></thead>
@@ -82,6 +100,16 @@ ${manage && quotas.length ? html`<h2>${tr(lang, { id: 'Ubah kuota', en: 'Change 
 </form>
 <form method="post" action="/programmes/${p.code}/allocate" class="inline">${csrf}<input type="hidden" name="indicator" value="${DEMO_INDICATOR}">
   <button type="submit">${tr(lang, { id: 'Bagi ulang menurut penduduk miskin (kuota yang ditetapkan tetap)', en: 'Divide again by poor population (hand-set quotas stay)' })}</button></form>` : ''}
+${changes.length ? html`<h2>${tr(lang, { id: 'Riwayat perubahan kuota', en: 'Quota changes' })}</h2>
+<div class="table-wrap"><table class="stack" id="quota-history">
+<thead><tr><th scope="col">${tr(lang, { id: 'Waktu', en: 'When' })}</th><th scope="col">${tr(lang, { id: 'Oleh', en: 'By' })}</th><th scope="col">${tr(lang, { id: 'Kabupaten/Kota', en: 'Regency' })}</th><th scope="col">${tr(lang, { id: 'Kuota', en: 'Quota' })}</th><th scope="col">${tr(lang, { id: 'Alasan', en: 'Reason' })}</th></tr></thead>
+<tbody>${changes.map((c) => html`<tr>
+  <td data-label="${tr(lang, { id: 'Waktu', en: 'When' })}">${formatDateTime(new Date(c.at), lang)}</td>
+  <td data-label="${tr(lang, { id: 'Oleh', en: 'By' })}">${c.actor}</td>
+  <td data-label="${tr(lang, { id: 'Kabupaten/Kota', en: 'Regency' })}">${quotas.find((q) => q.regencyCode === c.regencyCode)?.regencyName ?? c.regencyCode}</td>
+  <td data-label="${tr(lang, { id: 'Kuota', en: 'Quota' })}" class="num">${c.before === null ? '' : `${formatNumber(c.before, lang)} → `}${c.after === null ? '—' : formatNumber(c.after, lang)}</td>
+  <td data-label="${tr(lang, { id: 'Alasan', en: 'Reason' })}">${c.method === 'override' ? c.reason : tr(lang, { id: 'dibagi menurut statistik', en: 'divided by the statistic' })}</td>
+</tr>`)}</tbody></table></div>` : ''}
 <p><a href="/intake?programme=${p.code}">${tr(lang, { id: 'Usulan (impor) untuk program ini', en: 'Proposals (imports) for this programme' })}</a></p>`,
     });
   };
