@@ -69,6 +69,9 @@ describe('synthetic data banner', () => {
     // The demo is never mixed with real people: the fixture's three go first.
     await expect(loadDemo(server.fixture.db, { size: 300, seed: 1 })).rejects.toThrow(/3 real \(non-synthetic\) people/);
     await asSystem(server.fixture.db, 'test', async (tx) => {
+      // Their intake batches and memberships (the fixture's) go with them.
+      await tx.query('DELETE FROM intake_batch');
+      await tx.query('DELETE FROM membership WHERE person_id IN (SELECT id FROM person WHERE NOT synthetic)');
       await tx.query('DELETE FROM person WHERE NOT synthetic');
       await tx.query('DELETE FROM household WHERE NOT synthetic');
     });

@@ -124,6 +124,12 @@ describe('lindung programme, quota and import', () => {
     expect(b.stderr).toMatch(/line 2: nik "53010111117000" is not 16 digits/);
   });
 
+  it('demo --replace works while synthetic people are candidates of programmes', async () => {
+    const r = await runCli(['demo', '--size', '500', '--replace', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ persons: number }>(r.stdout).persons).toBe(500);
+  });
+
   it('a file that is not a spreadsheet fails with exit 1 and a reason in both languages', async () => {
     const bad = path.join(config.dataDir, 'foto.xlsx');
     fs.writeFileSync(bad, Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00', 'binary'));

@@ -82,6 +82,13 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions = {}): Promise<Load
   }
   if (opts.replace) {
     await asSystem(db, DEMO_ACTOR, async (tx) => {
+      // What hangs on the synthetic people: their places in programmes, bills and reviews.
+      const synthetic = 'SELECT id FROM person WHERE synthetic';
+      const members = `SELECT id FROM membership WHERE person_id IN (${synthetic})`;
+      await tx.query(`DELETE FROM duplicate_review WHERE person_id IN (${synthetic})`);
+      await tx.query(`DELETE FROM bill_line WHERE membership_id IN (${members})`);
+      await tx.query(`DELETE FROM submission_line WHERE membership_id IN (${members})`);
+      await tx.query(`DELETE FROM membership WHERE person_id IN (${synthetic})`);
       await tx.query('DELETE FROM heir WHERE person_id IN (SELECT id FROM person WHERE synthetic)');
       await tx.query('DELETE FROM person WHERE synthetic');
       await tx.query('DELETE FROM household WHERE synthetic');
