@@ -67,6 +67,12 @@ describe('lindung programme, quota and import', () => {
     expect(unknown.stderr).toMatch(/There is no programme NOPE-1/);
   });
 
+  it('demo --replace works while synthetic people are candidates of programmes (before any real person is approved)', async () => {
+    const r = await runCli(['demo', '--size', '500', '--replace', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ persons: number }>(r.stdout).persons).toBe(500);
+  });
+
   it('imports an XLSX made from the template and reports every row in JSON; the same file twice is refused', async () => {
     const template = path.join(config.dataDir, 'templat.xlsx');
     expect((await runCli(['import', 'template', '--out', template, '--area', '53.01'], env)).code).toBe(0);
@@ -122,12 +128,6 @@ describe('lindung programme, quota and import', () => {
     const b = await runCli(['bpjs-participants', 'import', bad, '--as-of', '2026-10-31'], env);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/line 2: nik "53010111117000" is not 16 digits/);
-  });
-
-  it('demo --replace works while synthetic people are candidates of programmes', async () => {
-    const r = await runCli(['demo', '--size', '500', '--replace', '--json'], env);
-    expect(r.code, r.stderr).toBe(0);
-    expect(json<{ persons: number }>(r.stdout).persons).toBe(500);
   });
 
   it('a file that is not a spreadsheet fails with exit 1 and a reason in both languages', async () => {
