@@ -1,11 +1,14 @@
 /**
  * Benchmarks of issue #2. Usage:
  *
- *   npm run bench -- NAME [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N]
+ *   npm run bench -- NAME [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]
  *
- *   NAME      startup | demo | search | health | memory | all
- *   --engine  default: both for startup, demo and search; pglite for health and memory
+ *   NAME      startup | demo | search | health | memory | intake | all
+ *   --engine  default: both for startup, demo, search and intake; pglite for health and memory
+ *             (intake: the XLSX file on pglite only, unless --engine is given)
  *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
+ *   --rows    intake: data rows of the proposal file (default 100,000)
+ *   --fix-ranking  intake: rewrite check.ts's ranking statement with the proposed fix (see docs/performance.md)
  *
  * health and memory are measured in the same server run, so either name reports both.
  * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
@@ -18,19 +21,22 @@ import { runDemo } from './demo.js';
 import { runSearch } from './search.js';
 import { reportHealth, runHealthMemory } from './health.js';
 import { reportMemory } from './memory.js';
+import { runIntake } from './intake.js';
 
-const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'all'] as const;
+const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'intake', 'all'] as const;
 type Name = (typeof NAMES)[number];
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
-  console.error('usage: npm run bench -- startup|demo|search|health|memory|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N]');
+  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N] [--fix-ranking]');
   process.exit(2);
 }
 
-function parse(argv: string[]): { name: Name; engine: string | null; opts: Omit<Options, 'engines'> } {
+function parse(argv: string[]): { name: Name; engine: string | null; rows: number | undefined; fixRanking: boolean; opts: Omit<Options, 'engines'> } {
   let name: Name | null = null;
   let engine: string | null = null;
+  let rows: number | undefined;
+  let fixRanking = false;
   const opts: Omit<Options, 'engines'> = {};
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v?.replace(/_/g, ''));
@@ -44,13 +50,15 @@ function parse(argv: string[]): { name: Name; engine: string | null; opts: Omit<
     else if (a === '--profile-size') opts.profileSize = num(a, argv[++i]);
     else if (a === '--queries') opts.queries = num(a, argv[++i]);
     else if (a === '--restarts') opts.restarts = num(a, argv[++i]);
+    else if (a === '--rows') rows = num(a, argv[++i]);
+    else if (a === '--fix-ranking') fixRanking = true;
     else if (a === '--help' || a === '-h') usage();
     else if ((NAMES as readonly string[]).includes(a) && !name) name = a as Name;
     else usage(`unknown argument '${a}'`);
   }
   if (!name) usage('which benchmark?');
   if (engine !== null && !['pglite', 'postgres', 'both'].includes(engine)) usage(`--engine must be pglite, postgres or both, not '${engine}'`);
-  return { name, engine, opts };
+  return { name, engine, rows, fixRanking, opts };
 }
 
 function engines(flag: string | null, fallback: Engine[]): Engine[] {
@@ -60,7 +68,7 @@ function engines(flag: string | null, fallback: Engine[]): Engine[] {
 }
 
 async function main(): Promise<void> {
-  const { name, engine, opts } = parse(process.argv.slice(2));
+  const { name, engine, rows, fixRanking, opts } = parse(process.argv.slice(2));
   // Ctrl-C / SIGTERM: exit, so the 'exit' handlers stop the servers and clusters we started.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
@@ -87,6 +95,10 @@ async function main(): Promise<void> {
       reportMemory(hm);
       break;
     }
+    case 'intake':
+      // The XLSX file only on PGlite unless the engines are named (to save time).
+      await runIntake({ ...opts, rows, fixRanking, engines: engines(engine, both), xlsxEngines: engine === null ? ['pglite'] : engines(engine, both) });
+      break;
     case 'all': {
       await runDemo({ ...opts, engines: engines(engine, both) });
       await runSearch({ ...opts, engines: engines(engine, both) });

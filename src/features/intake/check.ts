@@ -391,7 +391,8 @@ export async function rankBatch(tx: Queryable, batchId: number, programmeId: num
               row_number() OVER (PARTITION BY left(village_code, 5)
                 ORDER BY extreme_poor DESC, disability DESC, dtsen_decile ASC NULLS LAST, birth_date ASC NULLS LAST, nik COLLATE "C") AS rk
          FROM intake_row WHERE batch_id = $1 AND status IN ('pending', 'eligible', 'review')),
-     free AS (
+     -- Materialised: counted once per regency, not once per ranked row.
+     free AS MATERIALIZED (
        SELECT q.regency_code, q.quota - coalesce((SELECT count(*) FROM membership m
                  WHERE m.programme_id = $2 AND m.regency_code = q.regency_code AND m.state IN ('candidate', 'submitted', 'active')), 0) AS places
          FROM programme_quota q WHERE q.programme_id = $2)
