@@ -53,17 +53,6 @@ export interface IntakeOptions extends Options {
   rows?: number;
   /** Engines the XLSX file is measured on (default: pglite only, unless --engine was given). */
   xlsxEngines?: Engine[];
-  /**
-   * --fix-ranking: the benchmark rewrites check.ts's ranking statement on its way to the database
-   * (`free AS (` → `free AS MATERIALIZED (`), the fix proposed for its per-row quota subquery. Off
-   * by default: the figures are then those of src/ as written.
-   */
-  fixRanking?: boolean;
-}
-
-/** The proposed fix of rankBatch's statement (see docs/performance.md, intake): count the free places once. */
-function fixRankingSql(sql: string): string {
-  return sql.replace(/\bfree AS \(/, 'free AS MATERIALIZED (');
 }
 
 /** The day the file is generated for and checked on (the registry was generated on it too). */
@@ -816,7 +805,7 @@ const EXPLAINED = /^(exact|fuzzy|ranking|rules)/;
  * The same Db, with every statement (and every transaction's BEGIN…COMMIT overhead) timed by
  * phase, and the plans of the matching and ranking statements collected in `plans`.
  */
-function profiled(db: Db, phase: () => string, stats: Map<string, StatementStat>, plans: string[], rewrite: ((label: string, sql: string) => string) | null): Db {
+function profiled(db: Db, phase: () => string, stats: Map<string, StatementStat>, plans: string[]): Db {
   const note = (label: string, ms: number, rows: number) => {
     if (ms > 2000) log(`intake:   slow statement in ${phase()}: ${label}: ${round(ms / 1000, 1)} s, ${rows.toLocaleString('en')} rows`);
     const key = `${phase()}|${label}`;
@@ -827,9 +816,8 @@ function profiled(db: Db, phase: () => string, stats: Map<string, StatementStat>
     stats.set(key, s);
   };
   const wrap = (q: Queryable): Queryable => ({
-    async query<R>(original: string, params?: readonly Param[]): Promise<R[]> {
-      const label = statementLabel(original);
-      const sql = rewrite ? rewrite(label, original) : original;
+    async query<R>(sql: string, params?: readonly Param[]): Promise<R[]> {
+      const label = statementLabel(sql);
       if (label === 'fuzzy: registry candidate pairs') capturedRegistryCandidates = { sql, params: params ?? [] };
       if (EXPLAINED.test(label)) {
         // BENCH_ANALYZE=1: run the statement once more under EXPLAIN ANALYZE, rolled back to a
@@ -940,8 +928,6 @@ interface PipelineRun {
   checkMs: number;
   /** Phase → ms, from onProgress timestamps. */
   phases: Record<string, number>;
-  /** Statements the benchmark rewrote (--fix-ranking); 0 = src/ as written. */
-  rewritten: number;
   statements: StatementStat[];
   counts: BatchCounts;
   statusCounts: Record<string, number>;
@@ -967,8 +953,8 @@ interface Target {
   pgDir: string | null;
 }
 
-async function runPipeline(reg: Target, filePath: string, format: 'csv' | 'xlsx', rows: number, scratch: string, fixRanking: boolean): Promise<PipelineRun> {
-  log(`intake: ${reg.engine}: pipeline on ${path.basename(filePath)}${fixRanking ? ' (ranking statement rewritten: --fix-ranking)' : ''}`);
+async function runPipeline(reg: Target, filePath: string, format: 'csv' | 'xlsx', rows: number, scratch: string): Promise<PipelineRun> {
+  log(`intake: ${reg.engine}: pipeline on ${path.basename(filePath)}`);
   const c0 = performance.now();
   const mem = memoryWatch(reg.pgDir);
   const stats = new Map<string, StatementStat>();
@@ -976,16 +962,7 @@ async function runPipeline(reg: Target, filePath: string, format: 'csv' | 'xlsx'
   const phaseAt: Record<string, number> = {};
   const plans: string[] = [];
   fs.writeFileSync(path.join(INTAKE_DIR, 'plans-current.txt'), '');
-  let rewritten = 0;
-  const rewrite = fixRanking
-    ? (label: string, sql: string) => {
-        if (label !== 'ranking: rank + quota') return sql;
-        const fixed = fixRankingSql(sql);
-        if (fixed !== sql) rewritten++;
-        return fixed;
-      }
-    : null;
-  const db = profiled(reg.db, () => phase, stats, plans, rewrite);
+  const db = profiled(reg.db, () => phase, stats, plans);
 
   const t0 = performance.now();
   const stored = await storeUpload(scratch, filePath, 4 * 1024 ** 3);
@@ -1033,7 +1010,6 @@ async function runPipeline(reg: Target, filePath: string, format: 'csv' | 'xlsx'
     createMs: Math.round(t2 - t1),
     checkMs: Math.round(t3 - t2),
     phases,
-    rewritten,
     statements: [...stats.values()].map((s) => ({ ...s, ms: Math.round(s.ms) })).sort((a, b) => b.ms - a.ms),
     counts,
     statusCounts: Object.fromEntries(statusRows.map((r) => [r.status, r.n])),
@@ -1434,7 +1410,7 @@ interface PlanExperiment {
   joinsAgainMs: number | null;
   /** merge and hash joins off: one index probe per row and blocking key. */
   nestedLoopMs: number;
-  rows: number;
+  pairs: number;
 }
 
 async function planExperiment(db: Db, rows: number): Promise<PlanExperiment | null> {
@@ -1453,7 +1429,7 @@ async function planExperiment(db: Db, rows: number): Promise<PlanExperiment | nu
   const joins = big ? await timed(joinsOnly) : null;
   const nested = await timed('SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off;');
   const joinsAgain = big ? await timed(joinsOnly) : null;
-  return { joinsMs: joins?.ms ?? null, joinsAgainMs: joinsAgain?.ms ?? null, nestedLoopMs: nested.ms, rows: nested.n };
+  return { joinsMs: joins?.ms ?? null, joinsAgainMs: joinsAgain?.ms ?? null, nestedLoopMs: nested.ms, pairs: nested.n };
 }
 
 interface MatcherQuality {
@@ -1514,7 +1490,6 @@ interface ChildJob {
   format: 'csv' | 'xlsx';
   rows: number;
   scratch: string;
-  fixRanking: boolean;
   labels: string;
   /** A small CSV checked first (not measured), so the measured check runs in a warm process, as in a running server. */
   warmup: string;
@@ -1569,7 +1544,7 @@ async function childMain(jobPath: string): Promise<void> {
     await checkBatch(db, warm, uploadPath(job.scratch, stored.sha256), { today: TODAY });
     await deleteBatches(db, [warm]);
     log(`intake: ${job.engine}: warm-up batch (${WARMUP_ROWS} rows) checked in ${round((performance.now() - w0) / 1000, 1)} s`);
-    const run = await runPipeline({ engine: job.engine, db, pgDir: job.pgDir }, job.file, job.format, job.rows, job.scratch, job.fixRanking);
+    const run = await runPipeline({ engine: job.engine, db, pgDir: job.pgDir }, job.file, job.format, job.rows, job.scratch);
     const quality = await pipelineQuality(db, run, labels);
     let probe: WideProbe | null = null;
     if (job.format === 'csv' && job.rows <= 200_000) {
@@ -1662,7 +1637,7 @@ export async function runIntake(opts: IntakeOptions): Promise<void> {
       fs.writeFileSync(labelsPath, JSON.stringify([...file.labels]));
       const warmup = path.join(INTAKE_DIR, 'warmup.csv');
       fs.writeFileSync(warmup, `${fs.readFileSync(file.csv, 'utf8').split('\n', WARMUP_ROWS + 1).join('\n')}\n`);
-      const job = { rows, scratch, fixRanking: opts.fixRanking ?? false, labels: labelsPath, warmup };
+      const job = { rows, scratch, labels: labelsPath, warmup };
 
       const { run: csv, quality: csvQuality, probe, plan } = await inChild(reg, { ...job, file: file.csv, format: 'csv' });
       const raw = await rawCopy(reg.db, engine, file.csv, rows);
@@ -1696,11 +1671,8 @@ function report(results: EngineResult[], matcher: MatcherQuality | null, rows: n
   }
   const rawOf = (e: Engine) => results.find((r) => r.engine === e)!.raw;
   const sizeNote = size === REGISTRY_SIZE ? '' : ` — DEVELOPMENT REGISTRY of ${size.toLocaleString('en')}, not the target's 1,000,000`;
-  const fixNote = runs.some((r) => r.rewritten > 0)
-    ? ' — WITH THE RANKING FIX APPLIED BY THE BENCHMARK (--fix-ranking), not src/ as written'
-    : '';
   printTable(
-    `intake: ${rows.toLocaleString('en')}-row proposal file against ${size.toLocaleString('en')} registry people (storeUpload + createBatch + checkBatch)${sizeNote}${fixNote}`,
+    `intake: ${rows.toLocaleString('en')}-row proposal file against ${size.toLocaleString('en')} registry people (storeUpload + createBatch + checkBatch)${sizeNote}`,
     ['engine', 'file', 'MB', 'pipeline s', 'target', 'raw COPY s', 'ratio', '≤ 3×', 'RSS before MiB', 'peak RSS MiB', 'PG server MiB', '≤ 1 GiB', 'other CPU'],
     runs.map((r) => {
       const raw = rawOf(r.engine);
@@ -1781,10 +1753,10 @@ function report(results: EngineResult[], matcher: MatcherQuality | null, rows: n
   if (plans.length) {
     printTable(
       "intake: plan experiment — check.ts's registry candidate statement again on the same rows: merge/hash joins (nestloop off), then index probes per row (merge/hash off), then joins again",
-      ['engine', 'in the check s', 'joins s', 'nested loops s', 'joins again s', 'rows'],
+      ['engine', 'in the check s', 'joins s', 'nested loops s', 'joins again s', 'pairs'],
       plans.map(({ engine, csv, plan: p }) => [
         engine, s1(csv.statements.find((x) => x.label === 'fuzzy: registry candidate pairs')?.ms ?? NaN), p!.joinsMs === null ? '—' : s1(p!.joinsMs),
-        s1(p!.nestedLoopMs), p!.joinsAgainMs === null ? '—' : s1(p!.joinsAgainMs), p!.rows.toLocaleString('en'),
+        s1(p!.nestedLoopMs), p!.joinsAgainMs === null ? '—' : s1(p!.joinsAgainMs), p!.pairs.toLocaleString('en'),
       ]),
     );
   }
@@ -1801,7 +1773,7 @@ function report(results: EngineResult[], matcher: MatcherQuality | null, rows: n
       kind: 'engine', engine: r.engine, rows, registrySize: size, registry: r.registry, file: r.file, raw: r.raw, parseCsv: r.parseCsv, parseXlsx: r.parseXlsx,
     })),
     ...runs.map((r) => ({
-      kind: 'pipeline', engine: r.engine, format: r.format, rows: r.rows, registrySize: size, rewritten: r.rewritten, totalMs: r.totalMs, storeMs: r.storeMs, createMs: r.createMs,
+      kind: 'pipeline', engine: r.engine, format: r.format, rows: r.rows, registrySize: size, totalMs: r.totalMs, storeMs: r.storeMs, createMs: r.createMs,
       checkMs: r.checkMs, phases: r.phases, statements: r.statements, counts: r.counts, statusCounts: r.statusCounts, memory: r.memory,
       rawCopyMs: rawOf(r.engine).chunkedMs, ratio: round(r.totalMs / rawOf(r.engine).chunkedMs, 2), targetMs: timeTarget(r), contention: r.contention,
     })),

@@ -8,7 +8,6 @@
  *             (intake: the XLSX file on pglite only, unless --engine is given)
  *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
  *   --rows    intake: data rows of the proposal file (default 100,000)
- *   --fix-ranking  intake: rewrite check.ts's ranking statement with the proposed fix (see docs/performance.md)
  *
  * health and memory are measured in the same server run, so either name reports both.
  * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
@@ -28,15 +27,14 @@ type Name = (typeof NAMES)[number];
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
-  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N] [--fix-ranking]');
+  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]');
   process.exit(2);
 }
 
-function parse(argv: string[]): { name: Name; engine: string | null; rows: number | undefined; fixRanking: boolean; opts: Omit<Options, 'engines'> } {
+function parse(argv: string[]): { name: Name; engine: string | null; rows: number | undefined; opts: Omit<Options, 'engines'> } {
   let name: Name | null = null;
   let engine: string | null = null;
   let rows: number | undefined;
-  let fixRanking = false;
   const opts: Omit<Options, 'engines'> = {};
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v?.replace(/_/g, ''));
@@ -51,14 +49,13 @@ function parse(argv: string[]): { name: Name; engine: string | null; rows: numbe
     else if (a === '--queries') opts.queries = num(a, argv[++i]);
     else if (a === '--restarts') opts.restarts = num(a, argv[++i]);
     else if (a === '--rows') rows = num(a, argv[++i]);
-    else if (a === '--fix-ranking') fixRanking = true;
     else if (a === '--help' || a === '-h') usage();
     else if ((NAMES as readonly string[]).includes(a) && !name) name = a as Name;
     else usage(`unknown argument '${a}'`);
   }
   if (!name) usage('which benchmark?');
   if (engine !== null && !['pglite', 'postgres', 'both'].includes(engine)) usage(`--engine must be pglite, postgres or both, not '${engine}'`);
-  return { name, engine, rows, fixRanking, opts };
+  return { name, engine, rows, opts };
 }
 
 function engines(flag: string | null, fallback: Engine[]): Engine[] {
@@ -68,7 +65,7 @@ function engines(flag: string | null, fallback: Engine[]): Engine[] {
 }
 
 async function main(): Promise<void> {
-  const { name, engine, rows, fixRanking, opts } = parse(process.argv.slice(2));
+  const { name, engine, rows, opts } = parse(process.argv.slice(2));
   // Ctrl-C / SIGTERM: exit, so the 'exit' handlers stop the servers and clusters we started.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
@@ -97,7 +94,7 @@ async function main(): Promise<void> {
     }
     case 'intake':
       // The XLSX file only on PGlite unless the engines are named (to save time).
-      await runIntake({ ...opts, rows, fixRanking, engines: engines(engine, both), xlsxEngines: engine === null ? ['pglite'] : engines(engine, both) });
+      await runIntake({ ...opts, rows, engines: engines(engine, both), xlsxEngines: engine === null ? ['pglite'] : engines(engine, both) });
       break;
     case 'all': {
       await runDemo({ ...opts, engines: engines(engine, both) });
