@@ -10,7 +10,7 @@ import { writeSubmissionFile } from '../features/enrollment/export-file.js';
 import { readResponseFile } from '../features/enrollment/response-file.js';
 import { memberStatus } from '../features/enrollment/status.js';
 import { applyResponse, checkLayout, createSubmission, DEFAULT_LAYOUT, submissionRows } from '../features/enrollment/submissions.js';
-import { todayInNtt } from '../features/intake/check.js';
+import { todayInNtt } from '../clock.js';
 import { CliError, print, withDb } from './common.js';
 
 const n = (v: number) => v.toLocaleString('id-ID');

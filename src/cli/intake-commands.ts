@@ -5,13 +5,12 @@ import { loadConfig } from '../config.js';
 import { asActor, asSystem, type Actor } from '../db/scope.js';
 import type { Db } from '../db/types.js';
 import { can, isRole } from '../domain/roles.js';
-import { UserError } from '../domain/user-error.js';
 import { getProgramme } from '../features/programmes/programmes.js';
 import { createBatch, getBatch, listBatches, storeUpload, uploadPath } from '../features/intake/batches.js';
 import { BatchFileProblem, checkBatch, type CheckPhase } from '../features/intake/check.js';
 import { approveBatch, decideReview, returnBatch, submitBatch, type Decider } from '../features/intake/decide.js';
 import { IntakeFileError } from '../features/intake/read-file.js';
-import { listReviews, reportRows } from '../features/intake/rows.js';
+import { batchHeaders, listReviews, reportRows } from '../features/intake/rows.js';
 import { writeBatchReport } from '../features/intake/report-xlsx.js';
 import { writeIntakeTemplate } from '../features/intake/template.js';
 import type { RowProblem } from '../features/intake/normalise-row.js';
@@ -238,9 +237,8 @@ export function registerIntakeCommands(program: Command): void {
       const lang = opts.lang === 'en' ? 'en' : 'id';
       await withDb(async (db) => {
         const b = await getBatch(db, Number(batch));
-        const [cols] = await db.query<{ columns: { headers: string[] } | null }>('SELECT columns FROM intake_batch WHERE id = $1', [b.id]);
-        if (!cols?.columns) throw new UserError('invalid', 'batch_not_checked', { id: `Batch #${b.id} belum diperiksa.`, en: `Batch #${b.id} has not been checked.` });
-        await writeBatchReport(opts.out, { headers: cols.columns.headers, rows: reportRows(db, b.id, lang), lang, title: `Batch #${b.id} — ${b.programmeCode} — ${b.areaName}` });
+        const headers = await batchHeaders(db, b.id);
+        await writeBatchReport(opts.out, { headers, rows: reportRows(db, b.id, lang), lang, title: `Batch #${b.id} — ${b.programmeCode} — ${b.areaName}` });
         note(`Report written to ${opts.out}`);
       });
     });

@@ -4,6 +4,7 @@
  * the database between batches. History records the rows under the actor 'demo'.
  */
 import { asSystem } from '../../db/scope.js';
+import { todayInNtt } from '../../clock.js';
 import type { Db } from '../../db/types.js';
 import { COPY_HEIR, COPY_HOUSEHOLD, COPY_PERSON, generateDemo, nttRegencyPoverty, type DemoVillage } from './generate.js';
 
@@ -33,11 +34,6 @@ export const DEMO_DEFAULT_SIZE = 100_000;
 export const DEMO_MAX_SIZE = 5_000_000;
 /** Who the history names for the demo rows. */
 export const DEMO_ACTOR = 'demo';
-
-/** Today's date in Nusa Tenggara Timur (WITA). */
-function todayInNtt(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 export async function loadDemo(db: Db, opts: LoadDemoOptions = {}): Promise<LoadDemoResult> {
   const t0 = performance.now();

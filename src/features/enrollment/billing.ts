@@ -78,21 +78,19 @@ export async function runBilling(tx: Queryable, p: Programme, month: string, lab
   return getBill(tx, bill!.id);
 }
 
+const BILLS = `SELECT b.id, p.code AS "programmeCode", to_char(b.month, 'YYYY-MM') AS month, b.persons, b.per_person AS "perPerson", b.amount,
+    b.due_date AS "dueDate", b.status,
+    coalesce((SELECT sum(amount) FROM payment WHERE bill_id = b.id AND reversed_at IS NULL), 0)::bigint AS paid
+  FROM bill b JOIN programme p ON p.id = b.programme_id`;
+
 export async function getBill(tx: Queryable, id: number): Promise<BillSummary> {
-  const [b] = await tx.query<BillSummary>(
-    `SELECT b.id, p.code AS "programmeCode", to_char(b.month, 'YYYY-MM') AS month, b.persons, b.per_person AS "perPerson", b.amount,
-            b.due_date AS "dueDate", b.status,
-            coalesce((SELECT sum(amount) FROM payment WHERE bill_id = b.id AND reversed_at IS NULL), 0)::bigint AS paid
-       FROM bill b JOIN programme p ON p.id = b.programme_id WHERE b.id = $1`,
-    [id],
-  );
+  const [b] = await tx.query<BillSummary>(`${BILLS} WHERE b.id = $1`, [id]);
   if (!b) throw new UserError('not_found', 'bill_unknown', { id: `Tagihan #${id} tidak ada.`, en: `There is no bill #${id}.` });
   return b;
 }
 
 export async function listBills(tx: Queryable, p: Programme): Promise<BillSummary[]> {
-  const ids = await tx.query<{ id: number }>('SELECT id FROM bill WHERE programme_id = $1 ORDER BY month', [p.id]);
-  return Promise.all(ids.map((r) => getBill(tx, r.id)));
+  return tx.query<BillSummary>(`${BILLS} WHERE b.programme_id = $1 ORDER BY b.month`, [p.id]);
 }
 
 export interface PaymentInput {

@@ -4,7 +4,7 @@ import { route } from '../../http/route.js';
 import { actorOf, scoped } from '../../http/context.js';
 import { getProgramme } from '../programmes/programmes.js';
 import { logAccess } from '../registry/access-log.js';
-import { todayInNtt } from '../intake/check.js';
+import { todayInNtt } from '../../clock.js';
 import { budgetOf, listBills, recordPayment, runBilling } from './billing.js';
 import { memberStatus } from './status.js';
 import { createSubmission } from './submissions.js';

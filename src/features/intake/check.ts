@@ -8,6 +8,7 @@
  * requests get the database in between (PGlite serves one transaction at a time).
  */
 import { asSystem } from '../../db/scope.js';
+import { todayInNtt } from '../../clock.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { evaluateEligibility, type EligibilityRules } from '../../domain/eligibility.js';
 import { comparePeople, type MatchEvidence, type MatchPerson } from '../../domain/fuzzy-match.js';
@@ -58,9 +59,7 @@ export class BatchFileProblem extends Error {
   }
 }
 
-export function todayInNtt(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Makassar', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
+export { todayInNtt } from '../../clock.js';
 
 const STAGING_COLUMNS = [
   'batch_id', 'row_no', 'raw', 'nik', 'kk', 'full_name', 'birth_place', 'birth_date', 'sex', 'marital_status', 'address',

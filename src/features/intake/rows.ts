@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/types.js';
 import type { Lang } from '../../domain/messages.js';
 import type { Role } from '../../domain/roles.js';
 import { masker } from '../registry/mask.js';
+import { UserError } from '../../domain/user-error.js';
 import type { RowProblem } from './normalise-row.js';
 
 export const ROW_FILTERS = ['all', 'problems', 'error', 'duplicate', 'review', 'ineligible', 'eligible', 'waiting'] as const;
@@ -134,4 +135,13 @@ export async function* reportRows(tx: Queryable, batchId: number, lang: Lang): A
     }
     after = page[page.length - 1]!.row_no;
   }
+}
+
+/** The header row the batch's file had, for the report; an error while the batch is not checked. */
+export async function batchHeaders(tx: Queryable, batchId: number): Promise<string[]> {
+  const [row] = await tx.query<{ columns: { headers: string[] } | null }>('SELECT columns FROM intake_batch WHERE id = $1', [batchId]);
+  if (!row?.columns) {
+    throw new UserError('conflict', 'batch_not_checked', { id: `Batch #${batchId} belum selesai diperiksa; laporan belum ada.`, en: `Batch #${batchId} has not been checked yet; there is no report.` });
+  }
+  return row.columns.headers;
 }

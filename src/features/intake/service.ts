@@ -14,7 +14,7 @@ import { logAccess } from '../registry/access-log.js';
 import { createBatch, getBatch, storeUpload, uploadDir, type BatchSummary } from './batches.js';
 import { approveBatch, decideReview, returnBatch, submitBatch, type ApproveResult, type Decider } from './decide.js';
 import { FIELD_LABELS, type Field } from './headers.js';
-import { listReviews, listRows, reportRows, type RowFilter } from './rows.js';
+import { batchHeaders, listReviews, listRows, reportRows, type RowFilter } from './rows.js';
 import { writeBatchReport } from './report-xlsx.js';
 import type { IntakeJobRunner } from './jobs.js';
 
@@ -143,11 +143,8 @@ export async function writeReport(req: FastifyRequest, id: number, lang: Lang): 
   const file = path.join(uploadDir(config.dataDir), `.report-${req.id}.xlsx`);
   await scoped(req, async (tx) => {
     const b = await getBatch(tx, id);
-    const [cols] = await tx.query<{ columns: { headers: string[] } | null }>('SELECT columns FROM intake_batch WHERE id = $1', [id]);
-    if (!cols?.columns) {
-      throw new UserError('conflict', 'batch_not_checked', { id: `Batch #${id} belum selesai diperiksa; laporan belum ada.`, en: `Batch #${id} has not been checked yet; there is no report.` });
-    }
-    await writeBatchReport(file, { headers: cols.columns.headers, rows: reportRows(tx, id, lang), lang, title: `Batch #${id} — ${b.programmeCode} — ${b.areaName}` });
+    const headers = await batchHeaders(tx, id);
+    await writeBatchReport(file, { headers, rows: reportRows(tx, id, lang), lang, title: `Batch #${id} — ${b.programmeCode} — ${b.areaName}` });
     await logAccess(tx, actor, { action: 'export', subjectType: 'intake_row', ids: [], purpose: 'intake.report', query: { batch: id }, requestId: req.id });
   });
   return { file, name: `laporan-batch-${id}.xlsx` };

@@ -13,7 +13,7 @@ import { UserError } from '../../domain/user-error.js';
 import { QuotaError } from '../../domain/quota.js';
 import { DEMO_INDICATOR } from '../../features/programmes/demo-programmes.js';
 import { budgetOf, listBills } from '../../features/enrollment/billing.js';
-import { todayInNtt } from '../../features/intake/check.js';
+import { todayInNtt } from '../../clock.js';
 
 const tr = (lang: Lang, m: Message) => m[lang];
 const STATUS: Record<string, Message> = { draft: { id: 'Draf', en: 'Draft' }, active: { id: 'Berjalan', en: 'Running' }, closed: { id: 'Ditutup', en: 'Closed' } };
