@@ -58,6 +58,9 @@ function on(client: pg.Pool | pg.PoolClient): Queryable {
 /** PostgreSQL (15 and newer) through a connection pool. */
 export async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c TimeZone=UTC' });
+  // An idle connection the server ends (a restart, an administrator, DROP DATABASE … FORCE) is
+  // dropped from the pool by pg itself; without a listener its 'error' would crash the process.
+  pool.on('error', () => undefined);
   await pool.query('select 1');
   return {
     kind: 'postgres',
