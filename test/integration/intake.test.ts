@@ -374,3 +374,45 @@ describe('form entry', () => {
     expect(fs.existsSync(f.app.config.dataDir)).toBe(true);
   });
 });
+
+describe('a NIK that belongs to somebody else', () => {
+  it('is not linked to the NIK owner; a verifier decides, and "different" makes the row an error, never a merge', async () => {
+    const { insertPerson } = await import('../helpers/app.js');
+    const ownerId = await insertPerson(f.db, { nik: '5301016612780007', name: 'Agustina Selan', village: f.homeVillage, birth: '1978-12-26', sex: 'P' });
+    // Two rows typed with Agustina's NIK: one is Agustina (a spelling slip), one is a different man.
+    const file = `NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil\n5301016612780007;Agustina Selan;26/12/1978;P;${f.homeVillage};petani;2\n5301016612780007;Markus Nenobais;03/04/1969;L;${f.homeVillage};nelayan;2\n`;
+    const res = await upload(maker, 'nik-orang-lain.csv', file);
+    const id = (res.json() as { id: number }).id;
+    await checked(id);
+    const rows = await rowsOf(id);
+    expect(rows[0]).toMatchObject({ personId: ownerId });
+    // Row 3 is a duplicate in the file by NIK first; the NIK-owner check still unlinks it.
+    const markus = rows[1]!;
+    expect(markus.personId).toBeNull();
+    expect(markus.problems.map((p) => p.code)).toContain('nik_other_person');
+
+    // A single-row file for the verifier's decision (no in-file duplicate in the way).
+    const one = await upload(maker, 'nik-orang-lain-2.csv', `NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil\n5301016612780007;Markus Nenobais;03/04/1969;L;${f.homeVillage};nelayan;2\n`);
+    const oneId = (one.json() as { id: number }).id;
+    await checked(oneId);
+    const [row] = await rowsOf(oneId);
+    expect(row).toMatchObject({ status: 'review', personId: null });
+    const reviews = (await verifier.request('GET', `/api/intake/batches/${oneId}/reviews`)).json() as { items: { id: number; other: { fullName: string }; evidence: { rule: string }[] }[] };
+    const review = reviews.items.find((r) => r.other.fullName === 'Agustina Selan')!;
+    expect(review.evidence[0]!.rule).toBe('nik_taken');
+    expect((await maker.request('POST', `/api/intake/batches/${oneId}/submit`)).statusCode).toBe(200);
+    for (const r of reviews.items) {
+      expect((await verifier.request('POST', `/api/intake/batches/${oneId}/reviews/${r.id}`, { decision: 'different' })).statusCode).toBe(200);
+    }
+    const [after] = await rowsOf(oneId);
+    expect(after).toMatchObject({ status: 'error' });
+    expect(after!.problems.map((p) => p.code)).toContain('nik_taken');
+    const approved = await verifier.request('POST', `/api/intake/batches/${oneId}/approve`, {});
+    expect(approved.statusCode).toBe(200);
+    // Agustina did not become a member through Markus's row, and no second person has her NIK.
+    const members = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM membership WHERE person_id = $1', [ownerId]);
+    expect(members[0]!.n).toBe(0);
+    const owners = await f.db.query<{ full_name: string }>("SELECT full_name FROM person WHERE nik = '5301016612780007'");
+    expect(owners.map((o) => o.full_name)).toEqual(['Agustina Selan']);
+  });
+});

@@ -236,6 +236,7 @@ async function matchExact(tx: Queryable, batch: BatchInfo): Promise<void> {
        FROM person p WHERE r.batch_id = $1 AND r.nik IS NOT NULL AND p.nik = r.nik`,
     [id],
   );
+  await separateNikOwners(tx, id);
   // Already in this programme, or in another open programme.
   await tx.query(
     `UPDATE intake_row r SET other_programme = x.code,
@@ -257,6 +258,61 @@ async function matchExact(tx: Queryable, batch: BatchInfo): Promise<void> {
     `UPDATE intake_row r SET active_bpjs = true
        FROM bpjs_participant b WHERE r.batch_id = $1 AND b.nik = r.nik AND b.active`,
     [id],
+  );
+}
+
+interface NikLinkRow {
+  row_no: number;
+  r_name: string | null;
+  r_birth: string | null;
+  r_sex: 'L' | 'P' | null;
+  r_village: string | null;
+  person_id: number;
+  o_name: string;
+  o_birth: string;
+  o_sex: 'L' | 'P';
+  o_village: string;
+}
+
+/**
+ * A row whose NIK is already in the registry is that person only if the rest agrees: a mistyped
+ * NIK can equal somebody else's. Rows whose name and birth date, compared without the NIK, say
+ * "different person" are unlinked and go to a verifier with that registry person beside them;
+ * the fuzzy matcher then also looks for who the row really is. Only rows whose name or birth
+ * date differ from the registry's are compared at all.
+ */
+async function separateNikOwners(tx: Queryable, batchId: number): Promise<void> {
+  const linked = await tx.query<NikLinkRow>(
+    `SELECT r.row_no, r.full_name AS r_name, r.birth_date AS r_birth, r.sex AS r_sex, r.village_code AS r_village,
+            p.id AS person_id, p.full_name AS o_name, p.birth_date AS o_birth, p.sex AS o_sex, p.village_code AS o_village
+       FROM intake_row r JOIN person p ON p.id = r.person_id
+      WHERE r.batch_id = $1 AND r.full_name IS NOT NULL
+        AND (r.name_norm IS DISTINCT FROM p.name_norm OR r.birth_date IS DISTINCT FROM p.birth_date OR r.sex IS DISTINCT FROM p.sex)`,
+    [batchId],
+  );
+  const reviews: string[] = [];
+  for (const l of linked) {
+    const result = comparePeople(
+      { nik: null, name: l.r_name ?? '', birthDate: l.r_birth, sex: l.r_sex, villageCode: l.r_village },
+      { nik: null, name: l.o_name, birthDate: l.o_birth, sex: l.o_sex, villageCode: l.o_village },
+    );
+    if (result.decision !== 'different') continue;
+    const evidence = [
+      { rule: 'nik_taken', weight: 0, id: 'NIK sama persis dengan orang ini di registri, tetapi nama/tanggal lahirnya berbeda.', en: 'The NIK equals this registry person\'s, but the name/birth date differ.' },
+      ...result.evidence.map((e: MatchEvidence) => ({ rule: e.rule, weight: Math.round(e.weight * 100) / 100, id: e.message.id, en: e.message.en })),
+    ];
+    reviews.push([batchId, l.row_no, l.person_id, null, result.score.toFixed(4), JSON.stringify(evidence)].map(csvField).join(','));
+  }
+  if (reviews.length === 0) return;
+  await tx.copyFrom('COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)', reviews.join('\n') + '\n');
+  await tx.query(
+    `UPDATE intake_row r SET person_id = NULL, status = CASE WHEN r.status = 'pending' THEN 'review' ELSE r.status END,
+            warning_count = r.warning_count + 1,
+            problems = r.problems || jsonb_build_array(jsonb_build_object('code', 'nik_other_person', 'severity', 'warning', 'field', 'nik',
+              'id', 'NIK ini sudah terdaftar atas nama orang lain (nama/tanggal lahir berbeda). Periksa NIK pada KTP/KK; verifikator akan memutuskan apakah orang yang sama.',
+              'en', 'This NIK is already registered to someone else (different name/birth date). Check the NIK on the KTP/KK; a verifier will decide whether it is the same person.'))
+      WHERE r.batch_id = $1 AND r.row_no IN (SELECT row_no FROM duplicate_review WHERE batch_id = $1 AND evidence->0->>'rule' = 'nik_taken')`,
+    [batchId],
   );
 }
 
@@ -315,7 +371,8 @@ interface PairRow {
  */
 async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
   const rowCols = 'r.row_no, r.nik AS r_nik, r.full_name AS r_name, r.birth_date AS r_birth, r.sex AS r_sex, r.village_code AS r_village';
-  const eligibleRows = `r.batch_id = $1 AND r.status IN ('pending', 'ineligible') AND r.person_id IS NULL AND r.full_name IS NOT NULL`;
+  // 'review' here means only "its NIK belongs to someone else" (separateNikOwners): who is it really?
+  const eligibleRows = `r.batch_id = $1 AND r.status IN ('pending', 'ineligible', 'review') AND r.person_id IS NULL AND r.full_name IS NOT NULL`;
   const registry = await tx.query<PairRow>(
     `SELECT DISTINCT ON (row_no, other_id) * FROM (
        SELECT ${rowCols}, p.id AS other_id, p.nik AS o_nik, p.full_name AS o_name, p.birth_date AS o_birth, p.sex AS o_sex, p.village_code AS o_village
@@ -338,16 +395,17 @@ async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
        SELECT ${rowCols}, o.row_no AS other_id, o.nik AS o_nik, o.full_name AS o_name, o.birth_date AS o_birth, o.sex AS o_sex, o.village_code AS o_village
          FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
               AND o.birth_date = r.birth_date AND left(o.name_norm, 3) = left(r.name_norm, 3) AND o.nik <> r.nik
-        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible')
+        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible', 'review')
        UNION ALL
        SELECT ${rowCols}, o.row_no, o.nik, o.full_name, o.birth_date, o.sex, o.village_code
          FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
               AND left(o.village_code, 8) = left(r.village_code, 8) AND o.name_norm = r.name_norm AND o.nik <> r.nik
-        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible')
+        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible', 'review')
      ) c`,
     [batch.id],
   );
   const reviews: string[] = [];
+  const rows = new Set<number>();
   const score = (pairs: PairRow[], kind: 'person' | 'row') => {
     for (const p of pairs) {
       const a: MatchPerson = { nik: p.r_nik, name: p.r_name, birthDate: p.r_birth, sex: p.r_sex, villageCode: p.r_village };
@@ -356,6 +414,7 @@ async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
       if (result.decision === 'different') continue;
       const evidence = result.evidence.map((e: MatchEvidence) => ({ rule: e.rule, weight: Math.round(e.weight * 100) / 100, id: e.message.id, en: e.message.en }));
       reviews.push([batch.id, p.row_no, kind === 'person' ? p.other_id : null, kind === 'row' ? p.other_id : null, result.score.toFixed(4), JSON.stringify(evidence)].map(csvField).join(','));
+      rows.add(p.row_no);
     }
   };
   score(registry, 'person');
@@ -369,10 +428,10 @@ async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
               problems = r.problems || jsonb_build_array(jsonb_build_object('code', 'likely_duplicate', 'severity', 'warning',
                 'id', 'Mungkin orang yang sama dengan data lain dengan NIK berbeda; verifikator akan memutuskan.',
                 'en', 'Possibly the same person as another record under a different NIK; a verifier will decide.'))
-        WHERE r.batch_id = $1 AND r.row_no IN (SELECT row_no FROM duplicate_review WHERE batch_id = $1)
+        WHERE r.batch_id = $1 AND r.row_no = ANY($2::int[])
         RETURNING 1)
      SELECT count(*)::int AS n FROM u`,
-    [batch.id],
+    [batch.id, [...rows]],
   );
   return n?.n ?? 0;
 }

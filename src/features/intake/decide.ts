@@ -114,11 +114,22 @@ async function settleRow(tx: Queryable, batchId: number, rowNo: number): Promise
         WHERE batch_id = $1 AND row_no = $2 AND status IN ('review', 'ineligible')`,
       [batchId, rowNo, open.same_row],
     );
-  } else {
-    if (open.same_person !== null) {
-      await tx.query('UPDATE intake_row SET person_id = $3 WHERE batch_id = $1 AND row_no = $2', [batchId, rowNo, open.same_person]);
-    }
+  } else if (open.same_person !== null) {
+    await tx.query('UPDATE intake_row SET person_id = $3 WHERE batch_id = $1 AND row_no = $2', [batchId, rowNo, open.same_person]);
     await tx.query(`UPDATE intake_row SET status = 'eligible' WHERE batch_id = $1 AND row_no = $2 AND status = 'review'`, [batchId, rowNo]);
+  } else {
+    // Not the person whose NIK it carries: the NIK must be corrected, never merged into theirs.
+    await tx.query(
+      `UPDATE intake_row r SET status = CASE WHEN EXISTS (SELECT 1 FROM person p WHERE p.nik = r.nik) THEN 'error' ELSE 'eligible' END,
+              error_count = r.error_count + CASE WHEN EXISTS (SELECT 1 FROM person p WHERE p.nik = r.nik) THEN 1 ELSE 0 END,
+              problems = CASE WHEN EXISTS (SELECT 1 FROM person p WHERE p.nik = r.nik) THEN r.problems || jsonb_build_array(jsonb_build_object(
+                'code', 'nik_taken', 'severity', 'error', 'field', 'nik',
+                'id', 'Verifikator memutuskan orang ini bukan pemilik NIK tersebut di registri. Perbaiki NIK sesuai KTP/KK, lalu usulkan lagi baris ini.',
+                'en', 'A verifier decided this person is not the owner of that NIK in the registry. Correct the NIK from the KTP/KK, then propose this row again.'))
+              ELSE r.problems END
+        WHERE r.batch_id = $1 AND r.row_no = $2 AND r.status = 'review'`,
+      [batchId, rowNo],
+    );
   }
 }
 

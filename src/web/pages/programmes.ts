@@ -67,6 +67,9 @@ export function programmePages(app: FastifyInstance): void {
   <dt>${tr(lang, { id: 'Status', en: 'Status' })}</dt><dd>${tr(lang, STATUS[p.status]!)}</dd>
   <dt>${tr(lang, { id: 'Syarat', en: 'Rules' })}</dt><dd>${rulesText(p.rules, lang)}</dd>
 </dl>
+<nav aria-label="${tr(lang, { id: 'Pekerjaan program ini', en: 'Work on this programme' })}"><ul class="actions" id="programme-work">
+  <!-- One link per enrollment screen; each feature adds its own line here. -->
+</ul></nav>
 <h2>${tr(lang, { id: 'Anggaran', en: 'Budget' })}</h2>
 <dl class="facts" id="budget">
   <dt>${tr(lang, { id: 'Kebutuhan', en: 'Cost' })}</dt><dd>${formatNumber(budget.quota, lang)} × ${budget.months} ${tr(lang, { id: 'bulan', en: 'months' })} × ${formatRupiah(budget.perPersonPerMonth)} = <strong>${formatRupiah(budget.total)}</strong></dd>
