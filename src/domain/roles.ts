@@ -38,18 +38,22 @@ export const PERMISSIONS = [
   'intake.approve',
   /** Run monthly bills and record payments (SP2D). */
   'billing.manage',
+  /** See submissions to BPJS and the candidates BPJS turned away, with the reason. */
+  'enrollment.read',
+  /** Download submission files for BPJS and load BPJS's answers (KPJ numbers, rejections). */
+  'enrollment.exchange',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
   admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage'],
-  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage'],
-  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit'],
-  village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit'],
-  verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage', 'enrollment.read', 'enrollment.exchange'],
+  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit', 'enrollment.read'],
+  village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit', 'enrollment.read'],
+  verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve', 'enrollment.read'],
   finance_officer: ['registry.read', 'registry.see_account', 'billing.manage'],
   // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
-  bpjs_liaison: [],
+  bpjs_liaison: ['enrollment.read', 'enrollment.exchange'],
   bank_liaison: [],
   assessor: [],
   viewer: ['registry.read'],

@@ -14,6 +14,7 @@ import { registryPages } from '../web/pages/registry.js';
 import { assetRoutes } from '../web/pages/assets.js';
 import { programmePages } from '../web/pages/programmes.js';
 import { intakePages } from '../web/pages/intake.js';
+import { enrollmentPages } from '../web/pages/enrollment.js';
 
 /** Every feature's routes, API and screens. A feature is added here and nowhere else. */
 export async function registerFeatures(app: FastifyInstance): Promise<void> {
@@ -32,5 +33,6 @@ export async function registerFeatures(app: FastifyInstance): Promise<void> {
   registryPages(app);
   programmePages(app);
   intakePages(app);
+  enrollmentPages(app);
   assetRoutes(app);
 }

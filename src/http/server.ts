@@ -56,7 +56,8 @@ function toProblem(err: FastifyError | Error): Problem {
   if (err instanceof QuotaError) return new Problem(422, err.code.replace(/_/g, '-'), { id: 'Kuota tidak dapat dibagi', en: 'Quota cannot be allocated' }, err.text, { code: err.code });
   if (err instanceof DbError) {
     // Row-level security refused a write outside the actor's area.
-    if (err.code === '42501') return problems.outOfArea();
+    // (Other 42501s — a missing GRANT, COPY outside the system scope — are bugs: left to be a 500.)
+    if (err.code === '42501' && /row-level security/.test(err.message)) return problems.outOfArea();
     if (err.code === '23505')
       return problems.conflict({ id: 'Data yang sama sudah ada.', en: 'The same record already exists.' });
     if (err.code === '22021' || err.code === '22P05' || err.code === '22P02' || err.code === '22007' || err.code === '22008' || err.code === '23514')

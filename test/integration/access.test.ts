@@ -7,8 +7,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { ROLES, type Role } from '../../src/domain/roles.js';
 import { FOREIGN, signInAs, startFixture, username, type Client, type Fixture } from '../helpers/app.js';
+import { asSystem } from '../../src/db/scope.js';
 
 type Probe = (f: Fixture, c: Client) => Promise<{ res: LightMyRequestResponse; leaked: boolean }>;
+
+/** An Ende submission batch with the Ende worker on it, made once on first use. */
+let foreignSubmissionId: number | null = null;
+async function foreignSubmission(f: Fixture): Promise<number> {
+  foreignSubmissionId ??= await asSystem(f.db, 'test', async (tx) => {
+    const [m] = await tx.query<{ id: number }>(
+      `INSERT INTO membership (programme_id, person_id, state, village_code) SELECT id, $1, 'submitted', $2 FROM programme WHERE code = 'ENDE-2026' RETURNING id`,
+      [f.foreignPersonId, f.foreignVillage],
+    );
+    const [b] = await tx.query<{ id: number }>(
+      `INSERT INTO submission_batch (programme_id, area_code, lines, created_by_label) SELECT id, '53.08', 1, 'test' FROM programme WHERE code = 'ENDE-2026' RETURNING id`,
+    );
+    await tx.query('INSERT INTO submission_line (batch_id, line_no, membership_id) VALUES ($1, 1, $2)', [b!.id, m!.id]);
+    return b!.id;
+  });
+  return foreignSubmissionId;
+}
+
+/** A multipart body with one small CSV as "file". */
+function fileUpload(c: Client, url: string, content: string) {
+  const boundary = '----lindungprobefile';
+  const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="probe.csv"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+  return c.request('POST', url, body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+}
 const refusal = (res: LightMyRequestResponse) => ({ res, leaked: res.statusCode < 400 });
 
 /** Routes anyone may call: reference data, public aggregates, sign-in. Their answers carry no personal data. */
@@ -75,6 +100,15 @@ const PROBES: Record<string, Probe> = {
     return { res, leaked: res.statusCode === 200 && (res.json() as { items: unknown[] }).items.length > 0 };
   },
   'POST /api/programmes/:code/bills': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/bills', { month: '2026-03' })),
+  'GET /api/programmes/:code/submissions': async (f, c) => {
+    await foreignSubmission(f);
+    const res = await c.request('GET', '/api/programmes/ENDE-2026/submissions');
+    const body = res.statusCode === 200 ? (res.json() as { items: unknown[]; toSubmit: unknown[]; rejected: unknown[] }) : null;
+    return { res, leaked: body !== null && body.items.length + body.toSubmit.length + body.rejected.length > 0 };
+  },
+  'GET /api/submissions/:id/file': async (f, c) => refusal(await c.request('GET', `/api/submissions/${await foreignSubmission(f)}/file?format=csv`)),
+  'POST /api/submissions/:id/response': async (f, c) =>
+    refusal(await fileUpload(c, `/api/submissions/${await foreignSubmission(f)}/response`, 'NIK;KPJ;Status;TMT;Alasan\n5308010101800003;99999999999;DITERIMA;01/01/2026;\n')),
   'POST /api/bills/:id/payments': async (f, c) => {
     const [bill] = await f.db.query<{ id: number }>(`SELECT b.id FROM bill b JOIN programme p ON p.id = b.programme_id WHERE p.code = 'ENDE-2026'`);
     return refusal(await c.request('POST', `/api/bills/${bill!.id}/payments`, { sp2d: 'PROBE', paidOn: '2026-01-10', amount: 1 }));

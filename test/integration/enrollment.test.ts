@@ -152,3 +152,75 @@ describe('enrollment, coverage and contributions', () => {
     expect(api.json()).toMatchObject({ quota: 50_000, months: 12, perPersonPerMonth: 16_800, total: 10_080_000_000 });
   });
 });
+
+describe('the exchange with BPJS over HTTP', () => {
+  it('province makes a batch, the BPJS liaison downloads its file and loads the answer; the rejection reaches the regency', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const regency = await signInAs(f.app, username('regency_operator'));
+    const waiting = async () => ((await regency.request('GET', '/api/programmes/NTT-2026/submissions')).json() as { toSubmit: { regencyCode: string; candidates: number }[] })
+      .toSubmit.find((r) => r.regencyCode === '53.01')?.candidates ?? 0;
+    const earlier = await waiting();
+    // Another kecamatan of Kupang than the other tests' people, so that the batch holds these three only.
+    const [village] = await f.db.query<{ code: string }>(
+      "SELECT code FROM area WHERE level = 4 AND code LIKE '53.01.%' AND left(code, 8) <> left($1, 8) ORDER BY code LIMIT 1", [f.homeVillage],
+    );
+    const district = village!.code.slice(0, 8);
+    const niks = await sys(async (tx) => {
+      const p = await getProgramme(tx, 'NTT-2026');
+      const out: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const nik = `530101520390${String(i).padStart(4, '0')}`;
+        const [row] = await tx.query<{ id: number }>(
+          `INSERT INTO person (nik, full_name, birth_date, sex, village_code, occupation) VALUES ($1, $2, '1990-03-12', 'P', $3, 'penenun') RETURNING id`,
+          [nik, `Penenun ${'ABC'[i]}`, village!.code],
+        );
+        await tx.query(`INSERT INTO membership (programme_id, person_id, state, village_code) VALUES ($1, $2, 'candidate', $3)`, [p.id, row!.id, village!.code]);
+        out.push(nik);
+      }
+      return out;
+    });
+    const province = await signInAs(f.app, username('province_officer'));
+    const liaison = await signInAs(f.app, username('bpjs_liaison'));
+    expect(await waiting()).toBe(earlier + 3);
+    // A regency operator sees but cannot make batches or exchange files.
+    expect((await regency.request('POST', '/api/programmes/NTT-2026/submissions', { area: district })).statusCode).toBe(403);
+    const made = await province.request('POST', '/api/programmes/NTT-2026/submissions', { area: district });
+    expect(made.statusCode).toBe(201);
+    const { id, lines } = made.json() as { id: number; lines: number };
+    expect(lines).toBe(3);
+    expect(await waiting()).toBe(earlier);
+    expect((await regency.request('GET', `/api/submissions/${id}/file`)).statusCode).toBe(403);
+
+    const file = await liaison.request('GET', `/api/submissions/${id}/file?format=xlsx`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toContain(`pengajuan-NTT-2026-${id}.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Peserta')!;
+    const sentNiks: string[] = [];
+    sheet.eachRow((row, n) => { if (n > 1) sentNiks.push(String(row.getCell(2).value)); });
+    expect(sentNiks.sort()).toEqual([...niks].sort());
+    expect(wb.getWorksheet('Kontrol')!.getRow(8).getCell(2).value).toBe(3);
+    const csv = await liaison.request('GET', `/api/submissions/${id}/file?format=csv`);
+    expect(csv.body.split('\r\n')[0]).toContain('"NIK"');
+
+    // BPJS answers: two accepted, one rejected (with `;` and dd/mm/yyyy as branches send it).
+    const answer = ['NIK;No KPJ;Status;TMT;Keterangan', `${niks[0]};25010000001;DITERIMA;01/03/2026;`, `${niks[1]};25010000002;Diterima;01/03/2026;`, `${niks[2]};;DITOLAK;;NIK tidak ditemukan di Dukcapil`].join('\n');
+    const boundary = '----answer';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="jawaban.csv"\r\nContent-Type: text/csv\r\n\r\n${answer}\r\n--${boundary}--\r\n`;
+    const applied = await liaison.request('POST', `/api/submissions/${id}/response`, body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(applied.json()).toMatchObject({ batch: id, accepted: 2, rejected: 1, unanswered: 0 });
+    // The same answer again changes nothing and says why.
+    const again = await liaison.request('POST', `/api/submissions/${id}/response`, body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    expect(again.statusCode).toBe(409);
+
+    const after = (await regency.request('GET', '/api/programmes/NTT-2026/submissions')).json() as { items: { id: number; status: string; accepted: number; rejected: number }[]; rejected: { nik: string; reason: string }[] };
+    expect(after.items.find((b) => b.id === id)).toMatchObject({ status: 'answered', accepted: 2, rejected: 1 });
+    expect(after.rejected.find((r) => r.nik === niks[2])?.reason).toBe('NIK tidak ditemukan di Dukcapil');
+    const states = await f.db.query<{ nik: string; state: string; kpj: string | null }>(
+      'SELECT p.nik, m.state, m.kpj FROM membership m JOIN person p ON p.id = m.person_id WHERE p.nik = ANY($1::text[]) ORDER BY p.nik', [niks],
+    );
+    expect(states.map((s) => [s.state, s.kpj])).toEqual([['active', '25010000001'], ['active', '25010000002'], ['candidate', null]]);
+  });
+});

@@ -8,6 +8,8 @@ import { todayInNtt } from '../../clock.js';
 import { budgetOf, listBills, recordPayment, runBilling } from './billing.js';
 import { memberStatus } from './status.js';
 import { createSubmission } from './submissions.js';
+import { candidatesByRegency, listSubmissions, rejectedCandidates } from './submission-queries.js';
+import { receiveResponse, sendSubmissionFile } from './exchange.js';
 
 const CodeParams = Type.Object({ code: Type.String({ maxLength: 32 }) });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -20,6 +22,7 @@ const StatusBody = Type.Object({
 const BillBody = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' }) });
 const PaymentBody = Type.Object({ sp2d: Type.String({ minLength: 1, maxLength: 60 }), paidOn: Day, amount: Type.Integer({ minimum: 1 }) });
 const SubmissionBody = Type.Object({ area: Type.Optional(Type.String({ maxLength: 13 })) });
+const FileQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('xlsx'), Type.Literal('csv')])) });
 
 export function enrollmentRoutes(app: FastifyInstance): void {
   route(app, {
@@ -47,6 +50,24 @@ export function enrollmentRoutes(app: FastifyInstance): void {
       });
       return reply.status(201).send(r);
     },
+  });
+  route(app, {
+    method: 'GET', url: '/api/programmes/:code/submissions', summary: 'Submission batches of a programme, candidates per regency still to submit, and candidates BPJS turned away', tags: ['enrollment'],
+    access: { kind: 'permission', permission: 'enrollment.read' }, schema: { params: CodeParams },
+    handler: async (req) => scoped(req, async (tx) => {
+      const p = await getProgramme(tx, (req.params as Static<typeof CodeParams>).code);
+      return { items: await listSubmissions(tx, p.id), toSubmit: await candidatesByRegency(tx, p.id), rejected: await rejectedCandidates(tx, p.id) };
+    }),
+  });
+  route(app, {
+    method: 'GET', url: '/api/submissions/:id/file', summary: 'The file of a submission batch for BPJS (?format=xlsx|csv), with its control sheet', tags: ['enrollment'],
+    access: { kind: 'permission', permission: 'enrollment.exchange' }, schema: { params: IdParams, querystring: FileQuery },
+    handler: async (req, reply) => sendSubmissionFile(req, reply, (req.params as Static<typeof IdParams>).id, (req.query as Static<typeof FileQuery>).format ?? 'xlsx'),
+  });
+  route(app, {
+    method: 'POST', url: '/api/submissions/:id/response', summary: 'Load BPJS\'s answer file (multipart "file": NIK, KPJ, status, TMT, reason), all or nothing', tags: ['enrollment'],
+    access: { kind: 'permission', permission: 'enrollment.exchange' }, schema: { params: IdParams },
+    handler: async (req) => receiveResponse(req, (req.params as Static<typeof IdParams>).id),
   });
   route(app, {
     method: 'GET', url: '/api/programmes/:code/bills', summary: 'Bills of a programme with what was paid', tags: ['enrollment'],

@@ -237,12 +237,12 @@ export async function applyResponse(tx: Queryable, batchId: number, lines: reado
     }, { problems });
   }
 
-  const csv = lines
-    // An empty unquoted field is NULL to COPY; a quoted one would be an empty string.
-    .map((l) => [byNik.get(l.nik)!, l.accepted ? 'accepted' : 'rejected', l.kpj, l.effectiveDate, l.reason].map((v) => (v === null ? '' : `"${String(v).replace(/"/g, '""')}"`)).join(','))
-    .join('\n');
+  // Arrays, not COPY: this runs in the user's own scope, and COPY (PGlite's is from a file) needs a superuser.
   await tx.exec('CREATE TEMP TABLE response_in (membership_id bigint, result text, kpj text, effective_date date, reason text) ON COMMIT DROP');
-  if (lines.length) await tx.copyFrom("COPY response_in FROM STDIN (FORMAT csv, NULL '')", `${csv}\n`);
+  await tx.query(
+    `INSERT INTO response_in SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[], $5::text[])`,
+    [lines.map((l) => byNik.get(l.nik)!), lines.map((l) => (l.accepted ? 'accepted' : 'rejected')), lines.map((l) => l.kpj), lines.map((l) => l.effectiveDate), lines.map((l) => l.reason)],
+  );
   await tx.query(
     `UPDATE submission_line l SET result = r.result, kpj = r.kpj, effective_date = r.effective_date, reason = r.reason
        FROM response_in r WHERE l.batch_id = $1 AND l.membership_id = r.membership_id`,

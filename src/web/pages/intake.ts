@@ -11,8 +11,7 @@ import { page } from '../layout.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
 import type { Lang, Message } from '../../domain/messages.js';
 import { can } from '../../domain/roles.js';
-import { UserError } from '../../domain/user-error.js';
-import { Problem } from '../../http/problem.js';
+import { alertFor as alertOf } from '../alert.js';
 import { listProgrammes, type Programme } from '../../features/programmes/programmes.js';
 import { listBatches, type BatchSummary } from '../../features/intake/batches.js';
 import { ROW_FILTERS, type RowFilter } from '../../features/intake/rows.js';
@@ -95,12 +94,7 @@ ${batches.length === 0 ? html`<p role="status">${tr(lang, { id: 'Belum ada batch
 }
 
 function alertFor(lang: Lang, e: unknown): SafeHtml | null {
-  if (e instanceof UserError) {
-    const earlier = typeof e.extra.batchId === 'number' ? html` <a href="/intake/${e.extra.batchId}">${tr(lang, { id: 'Buka batch itu', en: 'Open that batch' })}</a>` : '';
-    return html`<div class="alert" role="alert">${e.text[lang]}${earlier}</div>`;
-  }
-  if (e instanceof Problem && e.status < 500) return html`<div class="alert" role="alert">${e.detail[lang]}</div>`;
-  return null;
+  return alertOf(lang, e, (u) => (typeof u.extra.batchId === 'number' ? html` <a href="/intake/${u.extra.batchId}">${tr(lang, { id: 'Buka batch itu', en: 'Open that batch' })}</a>` : html``));
 }
 
 function countsBlock(lang: Lang, b: BatchSummary): SafeHtml {

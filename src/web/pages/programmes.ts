@@ -69,6 +69,8 @@ export function programmePages(app: FastifyInstance): void {
 </dl>
 <nav aria-label="${tr(lang, { id: 'Pekerjaan program ini', en: 'Work on this programme' })}"><ul class="actions" id="programme-work">
   <!-- One link per enrollment screen; each feature adds its own line here. -->
+  ${can(user.role, 'enrollment.read') ? html`<li><a href="/programmes/${p.code}/submissions">${tr(lang, { id: 'Pengajuan ke BPJS', en: 'Submissions to BPJS' })}</a></li>` : ''}
+  ${can(user.role, 'billing.manage') ? html`<li><a href="/programmes/${p.code}/bills">${tr(lang, { id: 'Tagihan dan pembayaran', en: 'Bills and payments' })}</a></li>` : ''}
 </ul></nav>
 <h2>${tr(lang, { id: 'Anggaran', en: 'Budget' })}</h2>
 <dl class="facts" id="budget">
