@@ -1,6 +1,6 @@
 /** What every feature sees of the database, whichever engine is behind it. */
 export type Row = Record<string, unknown>;
-export type Param = string | number | boolean | null | Date | readonly string[] | readonly number[] | Uint8Array;
+export type Param = string | number | boolean | null | Date | readonly (string | null)[] | readonly (number | null)[] | Uint8Array;
 
 export interface Queryable {
   /** One parameterised statement; rows come back with normalised types (see README "types"). */

@@ -84,10 +84,16 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions = {}): Promise<Load
       await tx.query(`DELETE FROM duplicate_review WHERE person_id IN (${synthetic})`);
       await tx.query(`DELETE FROM bill_line WHERE membership_id IN (${members})`);
       await tx.query(`DELETE FROM submission_line WHERE membership_id IN (${members})`);
+      await tx.query(`DELETE FROM invoice_line WHERE membership_id IN (${members})`);
+      // The demo's own 2025 story (bills, payments, batches, card prints) is told again for the new people.
+      await tx.query(`DELETE FROM payment WHERE created_by_label = '${DEMO_ACTOR}'`);
+      await tx.query(`DELETE FROM bill WHERE created_by_label = '${DEMO_ACTOR}' AND NOT EXISTS (SELECT 1 FROM payment y WHERE y.bill_id = bill.id) AND NOT EXISTS (SELECT 1 FROM invoice i WHERE i.bill_id = bill.id)`);
+      await tx.query(`DELETE FROM card_print WHERE created_by_label = '${DEMO_ACTOR}'`);
       await tx.query(`DELETE FROM membership WHERE person_id IN (${synthetic})`);
       await tx.query('DELETE FROM heir WHERE person_id IN (SELECT id FROM person WHERE synthetic)');
       await tx.query('DELETE FROM person WHERE synthetic');
       await tx.query('DELETE FROM household WHERE synthetic');
+      await tx.query(`DELETE FROM submission_batch s WHERE s.created_by_label = '${DEMO_ACTOR}' AND NOT EXISTS (SELECT 1 FROM submission_line l WHERE l.batch_id = s.id)`);
     }).catch((e: unknown) => {
       throw new Error(`Could not remove the earlier demo data (${(e as Error).message}). Use a fresh data folder instead.`, { cause: e });
     });

@@ -12,6 +12,7 @@ import { NTT_REGENCIES } from '../demo/generate.js';
 import { createProgramme, findProgramme, type ProgrammeInput } from './programmes.js';
 import { allocateProgrammeQuota } from './quotas.js';
 import { saveStatistics } from './statistics.js';
+import { demoHistory2025, type DemoHistory } from './demo-history.js';
 
 export const DEMO_INDICATOR = 'poor_population';
 const AS_OF = '2025-03-01';
@@ -121,7 +122,10 @@ async function fillDemoCandidates(tx: Queryable, programmeId: number, share: num
   return row?.n ?? 0;
 }
 
-export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[]; candidates: number }> {
+/** What each demo programme was given: the APBD line's amount, and next year's plan. */
+const ALLOCATION: Readonly<Record<string, number>> = { 'NTT-2025': 10_080_000_000, 'NTT-2026': 10_080_000_000, 'MABAR-2026': 570_326_400 };
+
+export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[]; candidates: number; history2025: DemoHistory | null }> {
   return asSystem(db, 'demo', async (tx) => {
     const created: string[] = [];
     await demoStatistics(tx);
@@ -133,8 +137,16 @@ export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[];
        ON CONFLICT (nik) DO NOTHING`,
     );
     let candidates = 0;
+    let history2025: DemoHistory | null = null;
+    const [{ n: synthetic } = { n: 0 }] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM person WHERE synthetic');
     for (const input of DEMO_PROGRAMMES) {
-      if (await findProgramme(tx, input.code)) continue;
+      const existing = await findProgramme(tx, input.code);
+      if (existing) {
+        // After `demo --replace` the 2025 story is told again with the new synthetic people.
+        const [told] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM bill WHERE programme_id = $1', [existing.id]);
+        if (existing.code === 'NTT-2025' && told!.n === 0) history2025 = await demoHistory2025(tx, existing, synthetic);
+        continue;
+      }
       const p = await createProgramme(tx, input);
       if (p.code === 'NTT-2025') {
         for (const [code, quota] of Object.entries(REPORTED_2025)) {
@@ -145,11 +157,21 @@ export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[];
         }
       }
       await allocateProgrammeQuota(tx, p, { indicator: DEMO_INDICATOR, minimum: p.funderType === 'province' ? 300 : undefined });
+      await tx.query('UPDATE programme SET budget_allocation = $2 WHERE id = $1', [p.id, ALLOCATION[p.code] ?? null]);
+      if (p.code === 'NTT-2025') history2025 = await demoHistory2025(tx, p, synthetic);
+      if (p.code === 'NTT-2026') {
+        await tx.query(
+          `INSERT INTO budget_scenario (programme_id, name, workers, months, per_person) VALUES
+             ($1, 'Rencana 2027: 50.000 pekerja × 12 bulan', 50000, 12, 16800),
+             ($1, 'Rencana 2027: 100.000 pekerja × 12 bulan', 100000, 12, 16800)`,
+          [p.id],
+        );
+      }
       if (p.code === 'NTT-2026') candidates += await fillDemoCandidates(tx, p.id, 0.4);
       // Its coverage period is over: kept for the record, closed to new proposals.
       if (p.coverageEnd < '2026-01-01') await tx.query(`UPDATE programme SET status = 'closed' WHERE id = $1`, [p.id]);
       created.push(p.code);
     }
-    return { created, candidates };
+    return { created, candidates, history2025 };
   });
 }
