@@ -769,6 +769,7 @@ const STATEMENT_LABELS: [RegExp, string][] = [
   [/^COPY duplicate_review/, 'COPY duplicate_review'],
   [/set_config\('lindung\.actor'/, 'asSystem set_config'],
   [/^ANALYZE intake_row/, 'ANALYZE intake_row'],
+  [/^DELETE FROM intake_rank WHERE batch_id = \$1$/, 'clear intake_rank'],
   [/^SELECT count\(\*\)::int AS n FROM area/, 'area index: count'],
   [/^SELECT code, parent_code, level, name FROM area/, 'area index: load areas'],
   [/^SELECT b\.id, b\.programme_id/, 'batch info'],
@@ -776,15 +777,19 @@ const STATEMENT_LABELS: [RegExp, string][] = [
   [/^UPDATE intake_batch SET status = 'checking'/, 'batch: checking'],
   [/^UPDATE intake_row r SET status = 'duplicate'/, 'exact: NIK twice in file'],
   [/SET person_id = p\.id/, 'exact: NIK in registry'],
+  [/^SELECT r\.row_no, r\.full_name AS r_name/, "exact: NIK owner's name and date"],
+  [/SET person_id = NULL/, 'exact: NIK of another person'],
   [/other_programme = x\.code/, 'exact: memberships'],
   [/SET active_bpjs = true/, 'exact: BPJS list'],
   [/^SELECT DISTINCT ON \(row_no, other_id\) \* FROM \( SELECT .* JOIN person p/, 'fuzzy: registry candidate pairs'],
   [/JOIN intake_row o/, 'fuzzy: in-file candidate pairs'],
-  [/^WITH u AS \( UPDATE intake_row/, 'fuzzy: mark rows for review'],
+  [/^SELECT min\(row_no\) AS lo/, 'fuzzy: row range'],
+  [/^SELECT 'r' \|\| row_no AS key/, 'fuzzy: KK and phone of held-back namesakes'],
+  [/THEN 'review' ELSE r\.status END, warning_count/, 'fuzzy: mark rows for review'],
+  [/jsonb_to_recordset/, 'fuzzy: NIK suggestions on error rows'],
   [/coalesce\(decided_by_rule, 'active_bpjs'\)/, 'rules: active BPJS'],
   [/coalesce\(decided_by_rule, 'other_programme'\)/, 'rules: other programme'],
-  [/SET status = 'eligible'/, 'ranking: pending → eligible'],
-  [/^WITH ranked AS/, 'ranking: rank + quota'],
+  [/^WITH ranked AS/, 'ranking: rank + quota (INSERT intake_rank)'],
   [/count\(\*\) FILTER/, 'counts'],
   [/^UPDATE intake_batch SET status = 'checked'/, 'batch: checked'],
 ];
@@ -1112,11 +1117,22 @@ interface PipelineQuality {
   damagedMatchableFound: number;
   recallAll: number;
   recallMatchable: number;
+  /** Likely-duplicate reviews against registry people plus NIK suggestions on error rows. */
   registryFlags: number;
   registryFlagsCorrect: number;
   precision: number;
+  /** Rows stopped by their NIK alone that got a registry person as a suggestion (proposal 5), and how many are the labelled person. */
+  suggestions: number;
+  suggestionsCorrect: number;
+  /**
+   * 'nik_taken' reviews: the row's NIK is another registry person's and the name/date disagree.
+   * Not a likely-duplicate flag: correct when the row is a damaged copy of someone else.
+   */
+  nikTaken: number;
+  nikTakenCorrect: number;
   falsePositivesByKind: Record<string, number>;
-  byDamage: Record<string, { n: number; errors: number; found: number }>;
+  /** found: reviews, links and NIK suggestions; foundNonError: of the rows that are not errors. */
+  byDamage: Record<string, { n: number; errors: number; found: number; foundNonError: number }>;
   exact: number;
   exactLinked: number;
   wrongLinks: number;
@@ -1158,13 +1174,25 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
     [run.batchId, labelled],
   );
   const byRow = new Map(staged.map((r) => [r.row_no, r]));
-  const reviews = await db.query<{ row_no: number; person_id: number | null; other_row_no: number | null; score: number }>(
-    'SELECT row_no, person_id, other_row_no, score FROM duplicate_review WHERE batch_id = $1',
+  const reviews = await db.query<{ row_no: number; person_id: number | null; other_row_no: number | null; score: number; rule: string | null }>(
+    `SELECT row_no, person_id, other_row_no, score, evidence->0->>'rule' AS rule FROM duplicate_review WHERE batch_id = $1`,
     [run.batchId],
   );
+  const suggested = await db.query<{ row_no: number; person_id: number }>(
+    `SELECT r.row_no, (p->'match'->>'personId')::bigint AS person_id
+       FROM intake_row r CROSS JOIN LATERAL jsonb_array_elements(r.problems) p
+      WHERE r.batch_id = $1 AND r.status = 'error' AND p->>'code' = 'nik_registry_match'`,
+    [run.batchId],
+  );
+  const suggestionOf = new Map(suggested.map((x) => [x.row_no, Number(x.person_id)]));
   const flaggedWith = new Map<number, Set<number>>();
   const flaggedRows = new Map<number, Set<number>>();
+  const nikTakenReviews: typeof reviews = [];
   for (const r of reviews) {
+    if (r.rule === 'nik_taken') {
+      nikTakenReviews.push(r);
+      continue;
+    }
     const m = r.person_id !== null ? flaggedWith : flaggedRows;
     const other = Number(r.person_id ?? r.other_row_no);
     if (!m.has(r.row_no)) m.set(r.row_no, new Set());
@@ -1172,7 +1200,8 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
   }
   const q: PipelineQuality = {
     engine: run.engine, format: run.format, damaged: 0, damagedFound: 0, damagedErrors: 0, damagedMatchable: 0, damagedMatchableFound: 0,
-    recallAll: 0, recallMatchable: 0, registryFlags: 0, registryFlagsCorrect: 0, precision: 0, falsePositivesByKind: {}, byDamage: {},
+    recallAll: 0, recallMatchable: 0, registryFlags: 0, registryFlagsCorrect: 0, precision: 0, suggestions: 0, suggestionsCorrect: 0, nikTaken: 0, nikTakenCorrect: 0,
+    falsePositivesByKind: {}, byDamage: {},
     exact: 0, exactLinked: 0, wrongLinks: 0, damagedLinkedToOther: 0, falsePositivesByCause: {}, dupExact: 0, dupExactFound: 0, dupFuzzy: 0, dupFuzzyFound: 0, inFileFlags: 0, inFileFlagsCorrect: 0,
     broken: 0, brokenErrors: 0, missedButMatcherWould: 0, missedNotBlockedBySql: 0,
   };
@@ -1184,7 +1213,9 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
       if (row && Number(row.person_id) === label.personId) q.exactLinked++;
     } else if (label.kind === 'damaged') {
       q.damaged++;
-      const found = row !== undefined && (Number(row.person_id) === label.personId || (flaggedWith.get(rowNo)?.has(label.personId!) ?? false));
+      // A suggestion of the right person on a row stopped by its NIK counts as found: the operator
+      // is told which NIK to write.
+      const found = row !== undefined && (Number(row.person_id) === label.personId || (flaggedWith.get(rowNo)?.has(label.personId!) ?? false) || suggestionOf.get(rowNo) === label.personId);
       const isError = row?.status === 'error';
       if (found) q.damagedFound++;
       if (row && row.person_id !== null && Number(row.person_id) !== label.personId) q.damagedLinkedToOther++;
@@ -1195,15 +1226,12 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
         else missed.push({ rowNo, label, row });
       }
       const key = label.damage[0] ?? '?';
-      const b = (q.byDamage[key] ??= { n: 0, errors: 0, found: 0 });
-      b.n++;
-      if (isError) b.errors++;
-      if (found) b.found++;
-      for (const extra of label.damage.slice(1)) {
-        const e = (q.byDamage[`+ ${extra}`] ??= { n: 0, errors: 0, found: 0 });
-        e.n++;
-        if (isError) e.errors++;
-        if (found) e.found++;
+      for (const k of [key, ...label.damage.slice(1).map((extra) => `+ ${extra}`)]) {
+        const b = (q.byDamage[k] ??= { n: 0, errors: 0, found: 0, foundNonError: 0 });
+        b.n++;
+        if (isError) b.errors++;
+        if (found) b.found++;
+        if (found && !isError) b.foundNonError++;
       }
     } else if (label.kind === 'dup_exact') {
       q.dupExact++;
@@ -1231,6 +1259,23 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
         q.falsePositivesByKind[kind] = (q.falsePositivesByKind[kind] ?? 0) + 1;
       }
     }
+  }
+  for (const [rowNo, personId] of suggestionOf) {
+    const label = labels.get(rowNo);
+    q.suggestions++;
+    q.registryFlags++;
+    if (label?.kind === 'damaged' && label.personId === personId) {
+      q.suggestionsCorrect++;
+      q.registryFlagsCorrect++;
+    } else {
+      const kind = `suggestion: ${label?.kind === 'damaged' ? 'damaged, another person' : (label?.kind ?? 'new person')}`;
+      q.falsePositivesByKind[kind] = (q.falsePositivesByKind[kind] ?? 0) + 1;
+    }
+  }
+  for (const r of nikTakenReviews) {
+    const label = labels.get(r.row_no);
+    q.nikTaken++;
+    if (label?.kind === 'damaged' && label.personId !== Number(r.person_id)) q.nikTakenCorrect++;
   }
   for (const [rowNo, others] of flaggedRows) {
     const label = labels.get(rowNo);
@@ -1279,7 +1324,7 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
     `SELECT d.row_no, d.person_id, d.score, d.evidence, r.nik AS r_nik, r.full_name AS r_name, r.name_norm AS r_norm, r.birth_date AS r_birth, r.village_code AS r_village,
             p.nik AS p_nik, p.full_name AS p_name, p.name_norm AS p_norm, p.birth_date AS p_birth, p.village_code AS p_village
        FROM duplicate_review d JOIN intake_row r ON r.batch_id = d.batch_id AND r.row_no = d.row_no JOIN person p ON p.id = d.person_id
-      WHERE d.batch_id = $1 ORDER BY d.row_no`,
+      WHERE d.batch_id = $1 AND d.evidence->0->>'rule' IS DISTINCT FROM 'nik_taken' ORDER BY d.row_no`,
     [run.batchId],
   );
   const wrong = fp.filter((f) => {
@@ -1296,9 +1341,24 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
   const fpLines = wrong
     .slice(0, 200)
     .map((f) => `row ${f.row_no} (${labels.get(f.row_no)?.kind ?? 'new person'}) score ${Number(f.score).toFixed(3)} ${f.evidence.map((e) => `${e.rule}:${e.weight}`).join(' ')}\n  registry ${f.p_nik} | ${f.p_name} | ${f.p_birth} | ${f.p_village}\n  row      ${f.r_nik} | ${f.r_name} | ${f.r_birth} | ${f.r_village}`);
+  const wrongSuggestions = [...suggestionOf].filter(([rowNo, personId]) => {
+    const label = labels.get(rowNo);
+    return !(label?.kind === 'damaged' && label.personId === personId);
+  });
+  const sLines = wrongSuggestions.length
+    ? (await db.query<{ row_no: number; problem: { match: { score: number } }; r_name: string; r_birth: string | null; r_village: string | null; p_nik: string; p_name: string; p_birth: string; p_village: string }>(
+        `SELECT r.row_no, x.problem, r.full_name AS r_name, r.birth_date AS r_birth, r.village_code AS r_village,
+                p.nik AS p_nik, p.full_name AS p_name, p.birth_date AS p_birth, p.village_code AS p_village
+           FROM intake_row r CROSS JOIN LATERAL jsonb_array_elements(r.problems) x(problem)
+           JOIN person p ON p.id = (x.problem->'match'->>'personId')::bigint
+          WHERE r.batch_id = $1 AND r.row_no = ANY($2::int[]) AND x.problem->>'code' = 'nik_registry_match' ORDER BY r.row_no LIMIT 200`,
+        [run.batchId, wrongSuggestions.map(([rowNo]) => rowNo)],
+      )).map((f) => `row ${f.row_no} (${labels.get(f.row_no)?.kind ?? 'new person'}) score ${Number(f.problem.match.score).toFixed(3)} suggestion\n  registry ${f.p_nik} | ${f.p_name} | ${f.p_birth} | ${f.p_village}\n  row      null | ${f.r_name} | ${f.r_birth} | ${f.r_village}`)
+    : [];
   fs.writeFileSync(
     path.join(INTAKE_DIR, `quality-${run.engine}-${run.format}-${run.rows}.txt`),
-    `Missed damaged duplicates that were not errors (${lines.length}):\n${lines.join('\n')}\n\nRegistry flags that are not the labelled person (first 200 of ${wrong.length}):\n${fpLines.join('\n')}\n`,
+    `Missed damaged duplicates that were not errors (${lines.length}):\n${lines.join('\n')}\n\nRegistry flags that are not the labelled person (first 200 of ${wrong.length}):\n${fpLines.join('\n')}\n` +
+      `\nNIK suggestions on error rows that are not the labelled person (first 200 of ${wrongSuggestions.length}):\n${sLines.join('\n')}\n`,
   );
   return q;
 }
@@ -1400,9 +1460,9 @@ async function wideProbe(db: Db, batchId: number, labels: Map<number, Label>, ro
 }
 
 /**
- * check.ts's registry candidate statement run again on the same staged rows (their status has
- * moved on: pending → eligible or review), as written and with merge and hash joins disabled, so
- * that every blocking key is an index probe per row instead of a walk over the whole registry.
+ * check.ts's registry candidate statement (its last round of FUZZY_CHUNK_ROWS rows) run again on
+ * the same staged rows, as written and with merge and hash joins disabled, so that every blocking
+ * key is an index probe per row instead of a walk over the whole registry.
  */
 interface PlanExperiment {
   /** enable_nestloop off: the merge/hash plan check.ts gets on a big batch (run first, and again last: cache warmth). */
@@ -1415,7 +1475,8 @@ interface PlanExperiment {
 
 async function planExperiment(db: Db, rows: number): Promise<PlanExperiment | null> {
   if (!capturedRegistryCandidates) return null;
-  const sql = capturedRegistryCandidates.sql.replaceAll(`r.status IN ('pending', 'ineligible')`, `r.status IN ('eligible', 'review', 'ineligible')`);
+  // The statuses it selects are those the rows have after the check too (staging writes 'eligible').
+  const sql = capturedRegistryCandidates.sql;
   const params = capturedRegistryCandidates.params;
   const timed = async (setup: string) =>
     db.transaction(async (tx) => {
@@ -1721,21 +1782,21 @@ function report(results: EngineResult[], matcher: MatcherQuality | null, rows: n
   const qualities = results.flatMap((r) => [r.csvQuality, ...(r.xlsxQuality ? [r.xlsxQuality] : [])]);
   printTable(
     `intake: the pipeline's duplicate detection on the labelled rows of the file (targets: precision ≥ ${INTAKE_TARGETS.precision}, recall ≥ ${INTAKE_TARGETS.recall})`,
-    ['engine', 'file', 'damaged', 'found', 'errors', 'linked to another person by NIK', 'recall (all)', 'recall (non-error rows)', 'registry flags', 'correct', 'precision', 'FP by row kind', 'FP by cause', 'exact NIK linked', 'wrong links', 'in-file exact', 'in-file fuzzy', 'in-file flags correct', 'broken → error'],
+    ['engine', 'file', 'damaged', 'found', 'errors', 'linked to another person by NIK', 'recall (all)', 'recall (non-error rows)', 'registry flags (reviews + NIK suggestions)', 'correct', 'of which NIK suggestions (correct)', 'precision', "NIK taken reviews (correct)", 'FP by row kind', 'FP by cause', 'exact NIK linked', 'wrong links', 'in-file exact', 'in-file fuzzy', 'in-file flags correct', 'broken → error'],
     qualities.map((q) => [
       q.engine, q.format, q.damaged, q.damagedFound, q.damagedErrors, q.damagedLinkedToOther, `${f3(q.recallAll)} ${verdict(q.recallAll >= INTAKE_TARGETS.recall)}`,
-      `${f3(q.recallMatchable)} ${verdict(q.recallMatchable >= INTAKE_TARGETS.recall)}`, q.registryFlags, q.registryFlagsCorrect,
-      `${f3(q.precision)} ${verdict(q.precision >= INTAKE_TARGETS.precision)}`, JSON.stringify(q.falsePositivesByKind), JSON.stringify(q.falsePositivesByCause), `${q.exactLinked}/${q.exact}`, q.wrongLinks,
+      `${f3(q.recallMatchable)} ${verdict(q.recallMatchable >= INTAKE_TARGETS.recall)}`, q.registryFlags, q.registryFlagsCorrect, `${q.suggestions} (${q.suggestionsCorrect})`,
+      `${f3(q.precision)} ${verdict(q.precision >= INTAKE_TARGETS.precision)}`, `${q.nikTaken} (${q.nikTakenCorrect})`, JSON.stringify(q.falsePositivesByKind), JSON.stringify(q.falsePositivesByCause), `${q.exactLinked}/${q.exact}`, q.wrongLinks,
       `${q.dupExactFound}/${q.dupExact}`, `${q.dupFuzzyFound}/${q.dupFuzzy}`, `${q.inFileFlagsCorrect}/${q.inFileFlags}`, `${q.brokenErrors}/${q.broken}`,
     ]),
   );
   for (const q of qualities) {
     printTable(
       `intake: ${q.engine} ${q.format}: damaged registry rows by damage (first = NIK damage; '+' = also present). Missed non-error rows: ${q.damagedMatchable - q.damagedMatchableFound}, of which outside the SQL blocking: ${q.missedNotBlockedBySql}, and that comparePeople would flag and its own blocking keys would pair: ${q.missedButMatcherWould} (details in bench/out/intake/quality-${q.engine}-${q.format}-${rows}.txt)`,
-      ['damage', 'rows', 'stopped as errors', 'found', 'recall (all)', 'recall (non-error)'],
+      ['damage', 'rows', 'stopped as errors', 'found (errors: by NIK suggestion)', 'recall (all)', 'recall (non-error)'],
       Object.entries(q.byDamage)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, b]) => [k, b.n, b.errors, b.found, f3(b.found / b.n), b.n - b.errors ? f3(b.found / (b.n - b.errors)) : '—']),
+        .map(([k, b]) => [k, b.n, b.errors, b.found, f3(b.found / b.n), b.n - b.errors ? f3(b.foundNonError / (b.n - b.errors)) : '—']),
     );
   }
   const probes = results.filter((r) => r.probe);

@@ -1,13 +1,16 @@
 /**
- * Benchmarks of issue #2. Usage:
+ * Benchmarks of issues #2–#4. Usage:
  *
  *   npm run bench -- NAME [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]
  *
- *   NAME      startup | demo | search | health | memory | intake | all
+ *   NAME      startup | demo | search | health | memory | intake | billing | reconcile | summary | all
  *   --engine  default: both for startup, demo, search and intake; pglite for health and memory
  *             (intake: the XLSX file on pglite only, unless --engine is given)
  *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
  *   --rows    intake: data rows of the proposal file (default 100,000)
+ *   billing, reconcile: --size is the active memberships (default 1,000,000); both engines by default
+ *   summary: the programme summary page at --size memberships (default 1,000,000), both engines,
+ *            --queries requests per shape (default 50); its own databases bench/out/db/summary-*
  *
  * health and memory are measured in the same server run, so either name reports both.
  * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
@@ -21,13 +24,15 @@ import { runSearch } from './search.js';
 import { reportHealth, runHealthMemory } from './health.js';
 import { reportMemory } from './memory.js';
 import { runIntake } from './intake.js';
+import { runEnrollmentBench } from './enrollment.js';
+import { runSummary } from './summary.js';
 
-const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'intake', 'all'] as const;
+const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'intake', 'billing', 'reconcile', 'summary', 'all'] as const;
 type Name = (typeof NAMES)[number];
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
-  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]');
+  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|billing|reconcile|summary|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]');
   process.exit(2);
 }
 
@@ -92,6 +97,13 @@ async function main(): Promise<void> {
       reportMemory(hm);
       break;
     }
+    case 'billing':
+    case 'reconcile':
+      await runEnrollmentBench(name, { ...opts, engines: engines(engine, both) });
+      break;
+    case 'summary':
+      await runSummary({ ...opts, engines: engines(engine, both) });
+      break;
     case 'intake':
       // The XLSX file only on PGlite unless the engines are named (to save time).
       await runIntake({ ...opts, rows, engines: engines(engine, both), xlsxEngines: engine === null ? ['pglite'] : engines(engine, both) });

@@ -79,7 +79,9 @@ export function registerEnrollmentCommands(program: Command): void {
             : a.conflict
               ? `${s.fullName} (${s.nik}): CONFLICT on ${on}: ${a.reason.en}`
               : `${s.fullName} (${s.nik}) was covered on ${on} by ${a.programmeCode}, paid by ${a.funderName} (period ${a.period.from} to ${a.period.to}).`;
-          return [head, ...s.memberships.map((m) => `  ${m.programmeCode}: ${m.state}${m.kpj ? `, KPJ ${m.kpj}` : ''}; covered ${m.periods.map((p) => `${p.from}…${p.to ?? ''}`).join(', ') || '—'}`)].join('\n');
+          const since = (m: (typeof s.memberships)[number]) =>
+            m.state === 'lapsed' && m.lapsedOn ? ` since ${m.lapsedOn}` : m.state === 'ended' && m.endedOn ? ` on ${m.endedOn}${m.endedReason && typeof m.endedReason !== 'string' ? ` (${m.endedReason.en})` : ''}` : '';
+          return [head, ...s.memberships.map((m) => `  ${m.programmeCode}: ${m.stateLabel.id} / ${m.stateLabel.en}${since(m)}${m.kpj ? `, KPJ ${m.kpj}` : ''}; covered ${m.periods.map((p) => `${p.from}…${p.to ?? ''}`).join(', ') || '—'}`)].join('\n');
         });
       });
     });

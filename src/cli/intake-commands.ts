@@ -51,7 +51,7 @@ function requirePermission(actor: Actor, permission: 'intake.submit' | 'intake.a
 const decider = (a: Actor): Decider => ({ userId: a.userId, label: a.username });
 
 function problemsOut(problems: RowProblem[]) {
-  return problems.map((p) => ({ code: p.code, severity: p.severity, ...(p.column ? { column: p.column } : {}), ...(p.field ? { field: p.field } : {}), message: { id: p.id, en: p.en } }));
+  return problems.map((p) => ({ code: p.code, severity: p.severity, ...(p.column ? { column: p.column } : {}), ...(p.field ? { field: p.field } : {}), message: { id: p.id, en: p.en }, ...(p.match ? { match: p.match } : {}) }));
 }
 
 export function registerIntakeCommands(program: Command): void {
@@ -100,7 +100,9 @@ export function registerIntakeCommands(program: Command): void {
         const rows: { row: number; status: string; withinQuota: boolean | null; problems: ReturnType<typeof problemsOut> }[] = [];
         for (let after = 0; ;) {
           const page = await db.query<{ row_no: number; status: string; within_quota: boolean | null; problems: RowProblem[] }>(
-            `SELECT row_no, status, within_quota, problems FROM intake_row WHERE batch_id = $1 AND row_no > $2 AND jsonb_array_length(problems) > 0 ORDER BY row_no LIMIT 10000`,
+            `SELECT r.row_no, r.status, k.within_quota, r.problems
+               FROM intake_row r LEFT JOIN intake_rank k ON k.batch_id = r.batch_id AND k.row_no = r.row_no
+              WHERE r.batch_id = $1 AND r.row_no > $2 AND jsonb_array_length(r.problems) > 0 ORDER BY r.row_no LIMIT 10000`,
             [batchId, after],
           );
           if (page.length === 0) break;

@@ -28,6 +28,10 @@ import { CliError, note, print, progressBar, withDb } from './common.js';
 import { registerProgrammeCommands } from './programme-commands.js';
 import { registerIntakeCommands } from './intake-commands.js';
 import { registerEnrollmentCommands } from './enrollment-commands.js';
+import { registerBudgetCommands } from './budget-commands.js';
+import { registerCardCommands } from './card-commands.js';
+import { registerInvoiceCommands } from './invoice-commands.js';
+import { registerMemberCommands } from './member-commands.js';
 import { ensureDemoProgrammes } from '../features/programmes/demo-programmes.js';
 import { UserError } from '../domain/user-error.js';
 
@@ -219,6 +223,10 @@ program
 registerProgrammeCommands(program);
 registerIntakeCommands(program);
 registerEnrollmentCommands(program);
+registerBudgetCommands(program);
+registerCardCommands(program);
+registerInvoiceCommands(program);
+registerMemberCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof DataDirLockedError) {

@@ -74,3 +74,85 @@ export function budgetStatus(input: BudgetInput): BudgetStatus {
     shortfall: Math.max(0, committed - allocation),
   };
 }
+
+export interface MonthTariff {
+  /** YYYY-MM */
+  month: string;
+  /** The tariff in force on the month's first day (`tariffFor`). */
+  perPersonPerMonth: number;
+}
+
+export interface ForecastMonth extends MonthTariff {
+  persons: number;
+  amount: number;
+}
+
+/**
+ * What `persons` members cost over the given months, each month at its own tariff (a mid-year
+ * tariff change shows in the month it applies to): Σ persons × tariff(month).
+ */
+export function forecastMonths(persons: number, months: readonly MonthTariff[]): { months: ForecastMonth[]; total: number } {
+  const rows = months.map((m) => ({ ...m, persons, amount: billTotal(persons, m.perPersonPerMonth, 1) }));
+  const total = safe(rows.reduce((s, r) => s + r.amount, 0), 'forecast');
+  return { months: rows, total };
+}
+
+export interface ScenarioCost extends Scenario {
+  id: number;
+  name: string;
+  /** workers × months × perPersonPerMonth */
+  total: number;
+}
+
+export interface BudgetForecastInput {
+  fiscalYear: number;
+  /** Members active now: they are the ones the rest of the year will be billed for. */
+  activeMembers: number;
+  /** The fiscal year's months not billed yet, each with its tariff. */
+  months: readonly MonthTariff[];
+  billed: number;
+  allocation: number | null;
+  /** The tariff in force in January of the next fiscal year, when the table has one. */
+  nextYearPerPersonPerMonth: number | null;
+  scenarios: readonly ScenarioCost[];
+}
+
+export interface BudgetForecast {
+  restOfYear: {
+    fiscalYear: number;
+    /** First and last month still to bill (YYYY-MM); null when none is left. */
+    from: string | null;
+    to: string | null;
+    months: number;
+    activeMembers: number;
+    byMonth: ForecastMonth[];
+    /** Σ activeMembers × tariff(month) */
+    total: number;
+  };
+  /** billed + restOfYear.total: what the fiscal year will have cost. */
+  yearEnd: number;
+  /** allocation − yearEnd; null without an allocation. */
+  yearEndRemaining: number | null;
+  /** Next fiscal year from the scenarios (alternatives, not a sum). */
+  nextYear: { fiscalYear: number; perPersonPerMonth: number | null; scenarios: ScenarioCost[] };
+}
+
+/** The rest of this fiscal year at the dated tariffs, and next year from the scenarios. */
+export function budgetForecast(input: BudgetForecastInput): BudgetForecast {
+  const rest = forecastMonths(input.activeMembers, input.months);
+  const yearEnd = safe(amount('billed', input.billed) + rest.total, 'yearEnd');
+  return {
+    restOfYear: {
+      fiscalYear: input.fiscalYear,
+      from: input.months[0]?.month ?? null,
+      to: input.months[input.months.length - 1]?.month ?? null,
+      months: input.months.length,
+      activeMembers: input.activeMembers,
+      byMonth: rest.months,
+      total: rest.total,
+    },
+    yearEnd,
+    yearEndRemaining: input.allocation === null ? null : amount('allocation', input.allocation) - yearEnd,
+    nextYear: { fiscalYear: input.fiscalYear + 1, perPersonPerMonth: input.nextYearPerPersonPerMonth, scenarios: [...input.scenarios] },
+  };
+}

@@ -28,7 +28,10 @@ export interface MembershipTimeline {
   /** YYYY-MM-DD, the programme's window (inclusive). */
   coverageStart: string;
   coverageEnd: string;
-  endedReason?: string | null;
+  /** Why it ended: words, or a Message in both languages (membership-state.ts). */
+  endedReason?: string | Message | null;
+  /** YYYY-MM-DD the membership ended; after the last covered day when it ended while lapsed. */
+  endedOn?: string | null;
 }
 
 export interface CoverageMatch {
@@ -134,7 +137,19 @@ function explain(t: MembershipTimeline, date: string): Explanation {
       };
     }
     if (t.state === 'ended') {
-      const why = t.endedReason ? { id: ` (${t.endedReason})`, en: ` (${t.endedReason})` } : { id: '', en: '' };
+      const reason = typeof t.endedReason === 'string' ? { id: t.endedReason, en: t.endedReason } : t.endedReason;
+      const why = reason ? { id: ` (${reason.id})`, en: ` (${reason.en})` } : { id: '', en: '' };
+      // Ended while lapsed: the days between the last covered day and the end were a lapse.
+      if (t.endedOn && t.endedOn >= since && date <= t.endedOn) {
+        return {
+          distance,
+          order: 1,
+          reason: {
+            id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif (menunggak) sejak ${d('id', since)}, lalu berhenti pada ${d('id', t.endedOn)}${why.id}. Kejadian dalam masa non-aktif tidak ditanggung.`,
+            en: `Not covered on ${d('en', date)}: the membership in ${w.en} was lapsed (contributions unpaid) from ${d('en', since)} and then ended on ${d('en', t.endedOn)}${why.en}. Events during a lapse are not covered.`,
+          },
+        };
+      }
       return {
         distance,
         order: 1,
@@ -148,7 +163,7 @@ function explain(t: MembershipTimeline, date: string): Explanation {
       distance,
       order: 1,
       reason: {
-        id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif sejak ${d('id', since)} karena iuran tidak dibayar. Lunasi semua tunggakan untuk mengaktifkannya kembali; masa non-aktif tetap tidak dilindungi.`,
+        id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif (menunggak) sejak ${d('id', since)} karena iuran tidak dibayar. Lunasi semua tunggakan untuk mengaktifkannya kembali; masa non-aktif tetap tidak dilindungi.`,
         en: `Not covered on ${d('en', date)}: the membership in ${w.en} has been lapsed (non-active) since ${d('en', since)} because contributions went unpaid. Pay all arrears to reinstate it; the lapsed period stays uncovered.`,
       },
     };

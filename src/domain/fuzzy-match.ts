@@ -52,6 +52,12 @@ export interface MatchPerson {
   sex: MatchSex | null;
   /** Kemendagri village code '53.01.02.2001'. */
   villageCode: string | null;
+  /**
+   * KK and phone number, when known. Household members share both, so agreement proves nothing
+   * by itself (weight 0); it is the extra agreement namesakes living in different kecamatan need.
+   */
+  kk?: string | null;
+  phone?: string | null;
 }
 
 export type MatchDecision = 'same' | 'likely' | 'different';
@@ -87,7 +93,9 @@ export type MatchRule =
   | 'area_same_village'
   | 'area_same_district'
   | 'area_same_regency'
-  | 'area_other_regency';
+  | 'area_other_regency'
+  | 'kk_equal'
+  | 'phone_equal';
 
 export interface MatchEvidence {
   rule: MatchRule;
@@ -100,6 +108,12 @@ export interface MatchScore {
   /** 0..1: how sure we are that both records are the same person. */
   score: number;
   decision: MatchDecision;
+  /**
+   * Set (true) when the pair scored 'likely' but was held back as namesakes in different kecamatan
+   * with nothing else in common: compared again with both records' KK and phone number, a shared
+   * one makes it 'likely'. Callers that did not pass them may fetch them for these few pairs.
+   */
+  needsKkOrPhone?: true;
 }
 
 export interface MatchResult extends MatchScore {
@@ -148,6 +162,9 @@ export const MATCH_WEIGHTS = {
   area_same_district: 0.5,
   area_same_regency: 0,
   area_other_regency: -1,
+  /** Household members share a KK and often a phone: agreement only unlocks namesakes (see evaluate). */
+  kk_equal: 0,
+  phone_equal: 0,
   /** Sum of weights at which the score is 0.5 (the review threshold). */
   offset: 5.5,
   /** Logistic slope. */
@@ -546,10 +563,24 @@ export interface PreparedPerson {
   readonly regency: string | null;
   /** Kecamatan of the village as 6 digits ('530102'), to compare with an NIK's area part. */
   readonly district6: string | null;
+  /** KK as 16 digits, phone as digits from the leading 0 (+62 read as 0); null when unknown or unusable. */
+  readonly kk: string | null;
+  readonly phone: string | null;
 }
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
+}
+
+function kkDigits(s: string | null | undefined): string | null {
+  const d = s?.replace(/\D/g, '') ?? '';
+  return d.length === 16 ? d : null;
+}
+
+function phoneDigits(s: string | null | undefined): string | null {
+  let d = s?.replace(/\D/g, '') ?? '';
+  if (d.startsWith('62')) d = `0${d.slice(2)}`;
+  return d.length >= 9 ? d : null;
 }
 
 function parseDate(s: string | null): Ymd | null {
@@ -582,6 +613,8 @@ export function preparePerson(p: MatchPerson | PreparedPerson): PreparedPerson {
     district: coded ? village.slice(0, 8) : null,
     regency: coded ? village.slice(0, 5) : null,
     district6: coded ? village.slice(0, 2) + village.slice(3, 5) + village.slice(6, 8) : null,
+    kk: kkDigits(p.kk),
+    phone: phoneDigits(p.phone),
   };
 }
 
@@ -647,7 +680,9 @@ function compareNik(pa: PreparedPerson, pb: PreparedPerson): Finding {
   const d = levenshtein(x, y);
   if (d === 1) return finding('nik_one_digit', W.nik_one_digit, firstDifference(x, y), x.length === y.length ? 0 : 1);
   if (x.length === 16 && y.length === 16 && firstDifference(x, y) >= 12) return finding('nik_same_region_date', W.nik_same_region_date);
-  if (d === 2) return finding('nik_two_digits', W.nik_two_digits);
+  // v = 1: both digits in the area code, the kind of difference two people born the same day in
+  // different kecamatan have.
+  if (d === 2) return finding('nik_two_digits', W.nik_two_digits, 0, x.length === 16 && y.length === 16 && x.slice(6) === y.slice(6) ? 1 : 0);
   return finding('nik_different', W.nik_different, d);
 }
 
@@ -765,6 +800,8 @@ function evaluate(x: MatchPerson | PreparedPerson, y: MatchPerson | PreparedPers
   if (sex) findings.push(sex);
   const area = compareArea(a, b);
   if (area) findings.push(area);
+  if (a.kk !== null && a.kk === b.kk) findings.push(finding('kk_equal', W.kk_equal));
+  if (a.phone !== null && a.phone === b.phone) findings.push(finding('phone_equal', W.phone_equal));
 
   let total = 0;
   let contradicted = false;
@@ -782,15 +819,40 @@ function evaluate(x: MatchPerson | PreparedPerson, y: MatchPerson | PreparedPers
     names.kind === 'exact' ||
     (names.kind === 'typo' && !serialOnly) ||
     (names.kind === 'subset' && nik.rule === 'nik_exact');
-  const decision: MatchDecision =
+  let decision: MatchDecision =
     score >= SAME_SCORE && namesAgree && !contradicted ? 'same' : score >= LIKELY_SCORE ? 'likely' : 'different';
-  return { a, b, names, findings, score: Math.round(score * 10_000) / 10_000, decision };
+  let needsKkOrPhone = false;
+  if (decision !== 'different') {
+    const fullNames = names.kind === 'exact' || names.kind === 'typo';
+    const sameVillage = a.village !== null && a.village === b.village;
+    const shared = (a.kk !== null && a.kk === b.kk) || (a.phone !== null && a.phone === b.phone);
+    const dateEqual = findings.some((f) => f.rule === 'birth_date_equal');
+    // Born the same day in the same kecamatan, NIKs one serial apart: that is what siblings, twins
+    // and neighbours look like (serials are handed out in turn). With a name that agrees only in
+    // part, one more agreement is needed: the same village, KK or phone number.
+    const neighbours = serialOnly && dateEqual && a.district !== null && a.district === b.district;
+    // Namesakes in different kecamatan: each NIK agrees with its own kecamatan, or (with a name
+    // that agrees only in part) the NIKs are too far apart to be one slip. The same KK or phone
+    // number is needed (the village cannot agree).
+    const otherDistrict = a.district !== null && b.district !== null && a.district !== b.district;
+    const namesakes =
+      nik.rule === 'nik_explained' ||
+      (otherDistrict && ((!fullNames && nik.weight < W.nik_one_digit) || (nik.rule === 'nik_two_digits' && nik.v === 1)));
+    if (((neighbours && !fullNames && !sameVillage) || namesakes) && !shared) {
+      decision = 'different';
+      needsKkOrPhone = true;
+    }
+  }
+  return {
+    a, b, names, findings, score: Math.round(score * 10_000) / 10_000, decision,
+    ...(needsKkOrPhone ? { needsKkOrPhone: true as const } : {}),
+  };
 }
 
 /** Score and decision only: the fast path for scoring many candidate pairs. Symmetric. */
 export function scorePeople(a: MatchPerson | PreparedPerson, b: MatchPerson | PreparedPerson): MatchScore {
   const e = evaluate(a, b);
-  return { score: e.score, decision: e.decision };
+  return { score: e.score, decision: e.decision, ...(e.needsKkOrPhone ? { needsKkOrPhone: true as const } : {}) };
 }
 
 /** Score, decision and the evidence (Indonesian and English) for the review queue. Symmetric. */
@@ -798,7 +860,7 @@ export function comparePeople(a: MatchPerson | PreparedPerson, b: MatchPerson | 
   const e = evaluate(a, b);
   const evidence = e.findings.map((f) => ({ rule: f.rule, weight: f.weight, message: messageFor(f, e) }));
   evidence.sort((p, q) => Math.abs(q.weight) - Math.abs(p.weight));
-  return { score: e.score, decision: e.decision, evidence };
+  return { score: e.score, decision: e.decision, ...(e.needsKkOrPhone ? { needsKkOrPhone: true as const } : {}), evidence };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -998,6 +1060,10 @@ function messageFor(f: Finding, e: Evaluation): Message {
         id: `Tinggal di kabupaten/kota yang berbeda (${a.village!.slice(0, 5)} dan ${b.village!.slice(0, 5)}); bisa karena pindah domisili.`,
         en: `Living in different regencies (${a.village!.slice(0, 5)} and ${b.village!.slice(0, 5)}); possibly after a move.`,
       };
+    case 'kk_equal':
+      return { id: `Nomor KK sama (${a.kk}): satu keluarga — bisa orang yang sama, bisa anggota keluarga lain.`, en: `Same KK number (${a.kk}): one household — the same person, or another member of it.` };
+    case 'phone_equal':
+      return { id: `Nomor HP sama (${a.phone}) — anggota keluarga sering memakai nomor yang sama.`, en: `Same phone number (${a.phone}) — household members often share one.` };
   }
 }
 

@@ -42,16 +42,20 @@ export const PERMISSIONS = [
   'enrollment.read',
   /** Download submission files for BPJS and load BPJS's answers (KPJ numbers, rejections). */
   'enrollment.exchange',
+  /** Print member cards (names and KPJ numbers) for the hand-over ceremonies. */
+  'cards.print',
+  /** Record and import the regents' co-funding pledges (Pakta); limited to the area by RLS. */
+  'pledges.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage'],
-  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage', 'enrollment.read', 'enrollment.exchange'],
-  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit', 'enrollment.read'],
+  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage', 'pledges.manage'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage', 'enrollment.read', 'enrollment.exchange', 'cards.print', 'pledges.manage'],
+  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit', 'enrollment.read', 'cards.print', 'pledges.manage'],
   village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit', 'enrollment.read'],
   verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve', 'enrollment.read'],
-  finance_officer: ['registry.read', 'registry.see_account', 'billing.manage'],
+  finance_officer: ['registry.read', 'registry.see_account', 'billing.manage', 'pledges.manage'],
   // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
   bpjs_liaison: ['enrollment.read', 'enrollment.exchange'],
   bank_liaison: [],

@@ -8,6 +8,10 @@ import { auditRoutes } from '../features/audit/routes.js';
 import { programmeRoutes } from '../features/programmes/routes.js';
 import { intakeRoutes } from '../features/intake/routes.js';
 import { enrollmentRoutes } from '../features/enrollment/routes.js';
+import { budgetRoutes } from '../features/enrollment/budget-routes.js';
+import { budgetPages } from '../web/pages/budget.js';
+import { cardRoutes } from '../features/enrollment/card-routes.js';
+import { cardPages } from '../web/pages/cards.js';
 import { authPages } from '../web/pages/auth.js';
 import { homePages } from '../web/pages/home.js';
 import { registryPages } from '../web/pages/registry.js';
@@ -15,6 +19,10 @@ import { assetRoutes } from '../web/pages/assets.js';
 import { programmePages } from '../web/pages/programmes.js';
 import { intakePages } from '../web/pages/intake.js';
 import { enrollmentPages } from '../web/pages/enrollment.js';
+import { invoiceRoutes } from '../features/enrollment/invoice-routes.js';
+import { invoicePages } from '../web/pages/invoices.js';
+import { memberRoutes } from '../features/enrollment/member-routes.js';
+import { memberPages } from '../web/pages/members.js';
 
 /** Every feature's routes, API and screens. A feature is added here and nowhere else. */
 export async function registerFeatures(app: FastifyInstance): Promise<void> {
@@ -28,11 +36,19 @@ export async function registerFeatures(app: FastifyInstance): Promise<void> {
   programmeRoutes(app);
   intakeRoutes(app);
   enrollmentRoutes(app);
+  budgetRoutes(app);
+  budgetPages(app);
+  invoiceRoutes(app);
+  cardRoutes(app);
+  cardPages(app);
   authPages(app);
   homePages(app);
   registryPages(app);
   programmePages(app);
   intakePages(app);
+  invoicePages(app);
   enrollmentPages(app);
+  memberRoutes(app);
+  memberPages(app);
   assetRoutes(app);
 }

@@ -48,6 +48,7 @@ ${synthetic ? html`<div class="synthetic" role="note">${t(lang, 'synthetic_banne
       ${user ? nav('/', t(lang, 'nav_home')) : ''}
       ${user && can(user.role, 'registry.read') ? nav('/registry', t(lang, 'nav_registry')) : ''}
       ${user ? nav('/programmes', t(lang, 'nav_programmes')) : ''}
+      ${user && can(user.role, 'pledges.manage') ? nav('/pledges', lang === 'id' ? 'Pakta' : 'Pledges') : ''}
       ${user && can(user.role, 'intake.read') ? nav('/intake', t(lang, 'nav_intake')) : ''}
       ${nav('/publik', t(lang, 'nav_public'))}
       ${user ? nav('/account/password', t(lang, 'nav_account')) : ''}

@@ -36,12 +36,26 @@ function fileUpload(c: Client, url: string, content: string) {
 }
 const refusal = (res: LightMyRequestResponse) => ({ res, leaked: res.statusCode < 400 });
 
+/** An invoice of Ende's bill (the reconciliation probes aim at it); made once. */
+let foreignInvoiceId = 0;
+async function foreignInvoice(f: Fixture): Promise<number> {
+  if (foreignInvoiceId) return foreignInvoiceId;
+  const [inv] = await f.db.query<{ id: number }>(
+    `INSERT INTO invoice (programme_id, month, bill_id, file_sha256, lines, amount, area_code, created_by_label)
+     SELECT b.programme_id, b.month, b.id, 'probe', 1, 16800, b.area_code, 'test' FROM bill b JOIN programme p ON p.id = b.programme_id WHERE p.code = 'ENDE-2026'
+     RETURNING id`,
+  );
+  await f.db.query(`INSERT INTO invoice_line (invoice_id, line_no, kpj, nik, full_name, amount, finding) VALUES ($1, 2, '29999999999', '5308010101800003', 'Fransiskus Wangge', 16800, 'unknown')`, [inv!.id]);
+  foreignInvoiceId = inv!.id;
+  return foreignInvoiceId;
+}
+
 /** Routes anyone may call: reference data, public aggregates, sign-in. Their answers carry no personal data. */
-const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/login', 'GET /api/areas', 'GET /api/areas/:code', 'GET /api/public/summary']);
+const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/login', 'GET /api/areas', 'GET /api/areas/:code', 'GET /api/public/summary', 'GET /api/cards/:token']);
 /** Routes about the caller's own account only: there is no foreign record to ask for. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
 /** Reference data for every signed-in user: programmes, quotas (aggregates), statistics, the blank template. */
-const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx', 'GET /api/programmes/:code/budget']);
+const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx', 'GET /api/programmes/:code/budget', 'GET /api/programmes/:code/scenarios']);
 
 /** A multipart upload of a one-line CSV, proposing for Ende. */
 function upload(c: Client, fields: Record<string, string>) {
@@ -94,6 +108,11 @@ const PROBES: Record<string, Probe> = {
   'POST /api/intake/batches/:id/cancel': async (f, c) => refusal(await c.request('POST', `/api/intake/batches/${f.foreignBatchId}/cancel`)),
   'GET /api/intake/batches/:id/report.xlsx': async (f, c) => refusal(await c.request('GET', `/api/intake/batches/${f.foreignBatchId}/report.xlsx`)),
   'POST /api/members/status': async (_f, c) => refusal(await c.request('POST', '/api/members/status', { nik: '5308010101800003', on: '2026-03-01' })),
+  'POST /api/programmes/:code/lapses': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/lapses', { on: '2026-03-01' })),
+  'POST /api/members/end': async (_f, c) => refusal(await c.request('POST', '/api/members/end', { nik: '5308010101800003', reason: 'death', on: '2026-03-01' })),
+  'POST /api/members/reopen': async (_f, c) => refusal(await c.request('POST', '/api/members/reopen', { nik: '5308010101800003', reason: 'probe' })),
+  'POST /api/programmes/:code/replacements': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/replacements', { regency: FOREIGN })),
+  'GET /api/programmes/:code/cards.pdf': async (_f, c) => refusal(await c.request('GET', `/api/programmes/ENDE-2026/cards.pdf?area=${FOREIGN}`)),
   'POST /api/programmes/:code/submissions': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/submissions', { area: FOREIGN })),
   'GET /api/programmes/:code/bills': async (_f, c) => {
     const res = await c.request('GET', '/api/programmes/ENDE-2026/bills');
@@ -112,6 +131,41 @@ const PROBES: Record<string, Probe> = {
   'POST /api/bills/:id/payments': async (f, c) => {
     const [bill] = await f.db.query<{ id: number }>(`SELECT b.id FROM bill b JOIN programme p ON p.id = b.programme_id WHERE p.code = 'ENDE-2026'`);
     return refusal(await c.request('POST', `/api/bills/${bill!.id}/payments`, { sp2d: 'PROBE', paidOn: '2026-01-10', amount: 1 }));
+  },
+  'POST /api/programmes/:code/invoices': async (_f, c) =>
+    refusal(await fileUpload(c, '/api/programmes/ENDE-2026/invoices', 'Bulan;2026-01\nKPJ;NIK;Nama;Iuran\n29999999999;5308010101800003;Fransiskus Wangge;16.800\n')),
+  'GET /api/programmes/:code/invoices': async (f, c) => {
+    await foreignInvoice(f);
+    const res = await c.request('GET', '/api/programmes/ENDE-2026/invoices');
+    return { res, leaked: res.statusCode === 200 && (res.json() as { items: unknown[] }).items.length > 0 };
+  },
+  'GET /api/invoices/:id': async (f, c) => refusal(await c.request('GET', `/api/invoices/${await foreignInvoice(f)}`)),
+  'GET /api/invoices/:id/report.xlsx': async (f, c) => refusal(await c.request('GET', `/api/invoices/${await foreignInvoice(f)}/report.xlsx`)),
+  'POST /api/invoices/:id/withdraw': async (f, c) => refusal(await c.request('POST', `/api/invoices/${await foreignInvoice(f)}/withdraw`, { reason: 'probe' })),
+  // Summary, budget scenarios, pledges (Pakta): Ende's programme and pledge, from Kupang.
+  'GET /api/programmes/:code/summary': async (_f, c) => refusal(await c.request('GET', '/api/programmes/ENDE-2026/summary')),
+  'GET /api/programmes/:code/summary.xlsx': async (_f, c) => refusal(await c.request('GET', '/api/programmes/ENDE-2026/summary.xlsx')),
+  'GET /api/programmes/:code/summary.pdf': async (_f, c) => refusal(await c.request('GET', '/api/programmes/ENDE-2026/summary.pdf')),
+  'POST /api/programmes/:code/scenarios': async (_f, c) => refusal(await c.request('POST', '/api/programmes/ENDE-2026/scenarios', { name: 'Probe', workers: 1, months: 1 })),
+  'DELETE /api/programmes/:code/scenarios/:id': async (f, c) => {
+    const [s] = await f.db.query<{ id: number }>(
+      `INSERT INTO budget_scenario (programme_id, name, workers, months, per_person, area_code) SELECT id, 'Ende probe', 1, 1, 16800, '53.08' FROM programme WHERE code = 'ENDE-2026'
+       ON CONFLICT (programme_id, name) DO UPDATE SET workers = 1 RETURNING id`);
+    const res = await c.request('DELETE', `/api/programmes/ENDE-2026/scenarios/${s!.id}`);
+    const [still] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM budget_scenario WHERE id = $1', [s!.id]);
+    return { res, leaked: res.statusCode < 400 || still!.n === 0 };
+  },
+  'GET /api/pledges': async (f, c) => {
+    await f.db.query(`INSERT INTO pledge (regency_code, fiscal_year, places, amount, programme_id) SELECT '53.08', 2026, 500, 100800000, id FROM programme WHERE code = 'ENDE-2026' ON CONFLICT DO NOTHING`);
+    const res = await c.request('GET', '/api/pledges?year=2026');
+    const items = res.statusCode === 200 ? (res.json() as { items: { regencyCode: string; enrolled: unknown; billed: unknown; paid: unknown }[] }).items : [];
+    return { res, leaked: items.some((i) => i.regencyCode === FOREIGN && (i.enrolled !== null || i.billed !== null || i.paid !== null)) };
+  },
+  'POST /api/pledges': async (_f, c) => refusal(await c.request('POST', '/api/pledges', { regency: FOREIGN, fiscalYear: 2026, places: 1, amount: 1 })),
+  'POST /api/pledges/import': async (_f, c) => {
+    const boundary = '----lindungpakta';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="pakta.csv"\r\nContent-Type: text/csv\r\n\r\nKabupaten/Kota;Tahun Anggaran;Jumlah Pekerja;Nilai\n53.08;2026;1;1\n\r\n--${boundary}--\r\n`;
+    return refusal(await c.request('POST', '/api/pledges/import', body, { 'content-type': `multipart/form-data; boundary=${boundary}` }));
   },
 };
 

@@ -348,14 +348,14 @@ describe('ranking', () => {
       for (const r of rows) {
         await tx.query(
           `INSERT INTO intake_row (batch_id, row_no, raw, nik, full_name, birth_date, sex, village_code, dtsen_decile, extreme_poor, disability, status)
-           VALUES ($1, $2, '[]', $3, 'X', $4, 'L', $5, $6, $7, $8, 'pending')`,
+           VALUES ($1, $2, '[]', $3, 'X', $4, 'L', $5, $6, $7, $8, 'eligible')`,
           [b!.id, r.row_no, r.nik, r.birth_date, f.homeVillage, r.dtsen_decile, r.extreme_poor, r.disability],
         );
       }
       await rankBatch(tx, b!.id, b!.programme_id);
       return b!.id;
     });
-    const sql = await f.db.query<{ row_no: number }>('SELECT row_no FROM intake_row WHERE batch_id = $1 ORDER BY rank', [id]);
+    const sql = await f.db.query<{ row_no: number }>('SELECT row_no FROM intake_rank WHERE batch_id = $1 ORDER BY rank', [id]);
     const pure = rankCandidates(rows, (r) => ({ extremePoor: r.extreme_poor, disability: r.disability, dtsenDecile: r.dtsen_decile, birthDate: r.birth_date, tiebreak: r.nik }));
     expect(sql.map((r) => r.row_no)).toEqual(pure.map((r) => r.row_no));
   });
@@ -414,5 +414,58 @@ describe('a NIK that belongs to somebody else', () => {
     expect(members[0]!.n).toBe(0);
     const owners = await f.db.query<{ full_name: string }>("SELECT full_name FROM person WHERE nik = '5301016612780007'");
     expect(owners.map((o) => o.full_name)).toEqual(['Agustina Selan']);
+  });
+});
+
+describe('a row stopped by its NIK alone', () => {
+  it('gets the registry person its name and birth date point to as a suggestion: still an error, no review to block approval, in the rows and the report', async () => {
+    const { insertPerson } = await import('../helpers/app.js');
+    const personId = await insertPerson(f.db, { nik: '5301015507820003', name: 'Kornelia Seran', village: f.homeVillage, birth: '1982-07-15', sex: 'P' });
+    const file = [
+      'NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil',
+      // Excel turned the NIK into a number; and the 16th digit zeroed, with a slip in the name.
+      `5.30102E+15;Kornelia Seran;15/07/1982;P;${f.homeVillage};petani;2`,
+      `5301015507820000;KORNELIA SERANG;15/07/1982;P;${f.homeVillage};petani;2`,
+      // Nobody in the registry looks like her: no suggestion.
+      `5.30101E+15;Bernadeta Nahak;02/02/1979;P;${f.homeVillage};petani;2`,
+      `5301010803910004;Yakobus Nenobais;08/03/1991;L;${f.homeVillage};petani;2`,
+    ].join('\n');
+    const res = await upload(maker, 'nik-rusak.csv', file);
+    const id = (res.json() as { id: number }).id;
+    const b = await checked(id);
+    expect(b.status).toBe('checked');
+    expect(b.openReviews).toBe(0);
+    const rows = await rowsOf(id);
+    const codes = (r: RowOut) => r.problems.map((p) => p.code);
+    const [sci, zeroed, stranger, fine] = rows;
+    expect(sci!.status).toBe('error');
+    expect(codes(sci!)).toContain('nik_excel_scientific');
+    // '5.30102E+15' does not fit her NIK's first digits (530101…): the name, date, sex and village still do.
+    for (const r of [sci!, zeroed!]) {
+      const s = r.problems.find((p) => p.code === 'nik_registry_match')!;
+      expect(r.status).toBe('error');
+      expect(s.severity).toBe('warning');
+      expect(s.id).toContain('Mungkin orang ini di registri: NIK 5301015507820003, Kornelia Seran, lahir 15-07-1982');
+      expect(s.en).toContain('correct the NIK on this row to 5301015507820003');
+      expect((s as unknown as { match: { personId: number } }).match.personId).toBe(personId);
+    }
+    expect(codes(zeroed!)).toContain('nik_serial_zero');
+    expect(codes(stranger!)).not.toContain('nik_registry_match');
+    expect(fine!.status).toBe('eligible');
+
+    const report = await maker.request('GET', `/api/intake/batches/${id}/report.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const reasons: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => reasons.push((row.values as unknown[]).map((v) => String(v ?? '')).join(' ')));
+    expect(reasons.filter((r) => r.includes('Mungkin orang ini di registri: NIK 5301015507820003'))).toHaveLength(2);
+
+    // Nothing to decide: the valid row is approved, the suggested rows stay out until corrected.
+    expect((await maker.request('POST', `/api/intake/batches/${id}/submit`)).statusCode).toBe(200);
+    const approved = await verifier.request('POST', `/api/intake/batches/${id}/approve`, {});
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ candidates: 1, newPeople: 1 });
+    const members = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM membership WHERE person_id = $1', [personId]);
+    expect(members[0]!.n).toBe(0);
   });
 });

@@ -316,6 +316,70 @@ describe('decisions on hand-made cases', () => {
   });
 });
 
+describe('precision on namesakes', () => {
+  // Born the same day in kecamatan 53.02.01: serials are handed out in turn, so a newcomer's NIK is
+  // one digit away from a neighbour's.
+  const registered: MatchPerson = { nik: '5302011503850001', name: 'Yohanes Pellokila', birthDate: '1985-03-15', sex: 'L', villageCode: '53.02.01.2001' };
+
+  it('neighbours one serial apart whose names agree only in part are different people, unless the village, KK or phone agrees', () => {
+    const newcomer = { ...registered, nik: '5302011503850002', name: 'Yohanes Laka Pellokila', villageCode: '53.02.01.2016' };
+    const r = comparePeople(registered, newcomer);
+    expect(has(r, 'nik_one_digit')).toBe(true);
+    expect(has(r, 'name_subset')).toBe(true);
+    expect(r.score).toBeGreaterThanOrEqual(LIKELY_SCORE);
+    expect(r.decision).toBe('different');
+    expect(r.needsKkOrPhone).toBe(true);
+    // The same village, or a shared KK, is the one more agreement that makes it worth a look.
+    expect(comparePeople(registered, { ...newcomer, villageCode: registered.villageCode }).decision).toBe('likely');
+    const kk = '5302010101100007';
+    const sameKk = comparePeople({ ...registered, kk }, { ...newcomer, kk });
+    expect(sameKk.decision).toBe('likely');
+    expect(sameKk.needsKkOrPhone).toBeUndefined();
+    expect(weightOf(sameKk, 'kk_equal')).toBe(0);
+  });
+
+  it("neighbours one serial apart with the full name stay flagged; 'same' only when the names agree exactly", () => {
+    const typo = comparePeople(registered, { ...registered, nik: '5302011503850002', name: 'Yohanes Pelokila', villageCode: '53.02.01.2016' });
+    expect(has(typo, 'name_typo') || has(typo, 'name_exact')).toBe(true);
+    expect(typo.decision).not.toBe('different');
+    const slip = comparePeople(registered, { ...registered, nik: '5302011503850002', name: 'Yohanis Pellokila' });
+    expect(slip.decision).toBe('likely');
+    expect(comparePeople(registered, { ...registered, nik: '5302011503850002' }).decision).toBe('same');
+  });
+
+  it('namesakes in another kecamatan, each NIK agreeing with its own, need the same KK or phone number', () => {
+    const elsewhere = { ...registered, name: 'Yohanes Pellokila', nik: '5302041503850001', villageCode: '53.02.04.2017' };
+    const r = comparePeople(registered, elsewhere);
+    expect(has(r, 'nik_explained')).toBe(true);
+    expect(has(r, 'name_exact')).toBe(true);
+    expect(r.score).toBeGreaterThanOrEqual(LIKELY_SCORE);
+    expect(r).toMatchObject({ decision: 'different', needsKkOrPhone: true });
+    // One phone written two ways: the same number.
+    const phone = comparePeople({ ...registered, phone: '081234567890' }, { ...elsewhere, phone: '+62 812-3456-7890' });
+    expect(phone.decision).toBe('likely');
+    expect(has(phone, 'phone_equal')).toBe(true);
+    expect(phone.evidence.find((e) => e.rule === 'phone_equal')!.message.id).toContain('081234567890');
+    // Other phone numbers are no agreement.
+    expect(comparePeople({ ...registered, phone: '081234567890' }, { ...elsewhere, phone: '081299998888' }).decision).toBe('different');
+  });
+
+  it('namesakes whose NIKs differ in two digits of the area code only are held back the same way', () => {
+    const r = comparePeople(
+      { nik: '5311180506610001', name: 'Umbu Dadi Ngguli', birthDate: '1961-06-05', sex: 'L', villageCode: '53.11.18.2005' },
+      { nik: '5312110506610001', name: 'Umbu Dadi Ngguli', birthDate: '1961-06-05', sex: 'L', villageCode: '53.18.02.2004' },
+    );
+    expect(has(r, 'nik_two_digits')).toBe(true);
+    expect(r).toMatchObject({ decision: 'different', needsKkOrPhone: true });
+  });
+
+  it('a duplicate who moved, with a mistyped NIK, is still flagged', () => {
+    const moved = { ...registered, nik: '5302011530850001', villageCode: '53.71.04.1003' };
+    expect(comparePeople(registered, moved).decision).not.toBe('different');
+    // Without an NIK: the whole name, the birth date and the sex are enough to ask a verifier.
+    expect(comparePeople(registered, { ...moved, nik: null, villageCode: '53.02.14.2002' }).decision).toBe('likely');
+  });
+});
+
 describe('blocking keys', () => {
   const shares = (a: MatchPerson, b: MatchPerson): boolean => {
     const ka = new Set(blockingKeys(a));

@@ -3,12 +3,13 @@
  * at the tariff in force on the month's first day; payments by SP2D; the budget.
  */
 import type { Queryable } from '../../db/types.js';
-import { budgetStatus, scenarioTotal } from '../../domain/budget.js';
+import { budgetForecast, budgetStatus, scenarioTotal, type BudgetForecast, type ScenarioCost } from '../../domain/budget.js';
 import { dueDate, firstDay, lastDay, monthsBetween } from '../../domain/billing.js';
 import { formatRupiah } from '../../domain/money.js';
 import { tariffFor, type TariffRow } from '../../domain/tariff.js';
 import { UserError } from '../../domain/user-error.js';
 import type { Programme } from '../programmes/programmes.js';
+import { recordBillRegencies } from './bill-regency.js';
 
 export async function loadTariffs(tx: Queryable): Promise<TariffRow[]> {
   return tx.query<TariffRow>(
@@ -63,18 +64,21 @@ export async function runBilling(tx: Queryable, p: Programme, month: string, lab
     `INSERT INTO bill (programme_id, month, persons, per_person, amount, due_date, area_code, created_by_label) VALUES ($1, $2, 0, $3, 0, $4, $5, $6) RETURNING id`,
     [p.id, from, tariff, dueDate(month), p.funderAreaCode, label],
   );
-  // Whole months: covered on at least one day of the month, within the programme's window.
+  // Whole months: covered on at least one day of the month, within the programme's window. A
+  // semi-join, not DISTINCT: one line per membership without aggregating a million rows.
   await tx.query(
     `INSERT INTO bill_line (bill_id, membership_id, amount)
-     SELECT DISTINCT $1::bigint, c.membership_id, $2::bigint
-       FROM coverage_period c JOIN membership m ON m.id = c.membership_id
-      WHERE m.programme_id = $3 AND c.from_date <= $5::date AND (c.to_date IS NULL OR c.to_date >= $4::date)`,
+     SELECT $1::bigint, m.id, $2::bigint
+       FROM membership m
+      WHERE m.programme_id = $3
+        AND EXISTS (SELECT 1 FROM coverage_period c WHERE c.membership_id = m.id AND c.from_date <= $5::date AND (c.to_date IS NULL OR c.to_date >= $4::date))`,
     [bill!.id, tariff, p.id, from < p.coverageStart ? p.coverageStart : from, to > p.coverageEnd ? p.coverageEnd : to],
   );
   await tx.query(
     `UPDATE bill b SET persons = s.n, amount = s.total FROM (SELECT count(*)::int AS n, coalesce(sum(amount), 0)::bigint AS total FROM bill_line WHERE bill_id = $1) s WHERE b.id = $1`,
     [bill!.id],
   );
+  await recordBillRegencies(tx, bill!.id);
   return getBill(tx, bill!.id);
 }
 
@@ -143,18 +147,28 @@ export interface BudgetReport {
   committed: number;
   remaining: number | null;
   shortfall: number;
-  members: { candidates: number; submitted: number; active: number; lapsed: number; ended: number };
-  scenarios: { name: string; workers: number; months: number; perPersonPerMonth: number; total: number }[];
+  members: { waiting: number; candidates: number; submitted: number; active: number; lapsed: number; ended: number };
+  scenarios: ScenarioCost[];
+  /** The rest of the fiscal year (active members × dated tariff per month) and next year (scenarios). */
+  forecast: BudgetForecast;
 }
 
 export async function budgetOf(tx: Queryable, p: Programme, today: string): Promise<BudgetReport> {
   const months = monthsBetween(p.coverageStart.slice(0, 7), p.coverageEnd.slice(0, 7));
-  const tariff = await perPersonPerMonth(tx, p, months[0]!);
+  const tariffs = await loadTariffs(tx);
+  const tariffIn = (month: string) => tariffFor(tariffs, { benefits: p.benefits, declaredIncome: p.declaredIncome, month, funding: fundingOf(p) });
+  const tariffOf = (month: string): number => {
+    const t = tariffIn(month);
+    if (!t.ok) throw new UserError('invalid', 'tariff_missing', t.message);
+    return t.perPersonPerMonth;
+  };
+  const tariff = tariffOf(months[0]!);
+  // From the tally the membership triggers keep (migration 006): no count over a million rows.
   const [m] = await tx.query<BudgetReport['members']>(
-    `SELECT count(*) FILTER (WHERE state = 'candidate')::int AS candidates, count(*) FILTER (WHERE state = 'submitted')::int AS submitted,
-            count(*) FILTER (WHERE state = 'active')::int AS active, count(*) FILTER (WHERE state = 'lapsed')::int AS lapsed,
-            count(*) FILTER (WHERE state = 'ended')::int AS ended
-       FROM membership WHERE programme_id = $1`,
+    `SELECT coalesce(sum(n) FILTER (WHERE state = 'waiting'), 0)::int AS waiting, coalesce(sum(n) FILTER (WHERE state = 'candidate'), 0)::int AS candidates,
+            coalesce(sum(n) FILTER (WHERE state = 'submitted'), 0)::int AS submitted, coalesce(sum(n) FILTER (WHERE state = 'active'), 0)::int AS active,
+            coalesce(sum(n) FILTER (WHERE state = 'lapsed'), 0)::int AS lapsed, coalesce(sum(n) FILTER (WHERE state = 'ended'), 0)::int AS ended
+       FROM membership_tally WHERE programme_id = $1`,
     [p.id],
   );
   const [money] = await tx.query<{ billed: number; paid: number; last_billed: string | null }>(
@@ -167,19 +181,17 @@ export async function budgetOf(tx: Queryable, p: Programme, today: string): Prom
   const lastBilled = money?.last_billed ?? null;
   const thisMonth = today.slice(0, 7);
   // Months still to bill: after the last bill (or from today / the start), up to the programme's end.
-  const remainingMonths = months.filter((mo) => (lastBilled ? mo > lastBilled : mo >= (thisMonth > months[0]! ? thisMonth : months[0]!))).length;
+  const remaining = months.filter((mo) => (lastBilled ? mo > lastBilled : mo >= (thisMonth > months[0]! ? thisMonth : months[0]!)));
   const status = budgetStatus({
     allocation: p.budgetAllocation ?? 0,
     billed: money?.billed ?? 0,
     paid: money?.paid ?? 0,
     committedPersons: (m?.active ?? 0) + (m?.submitted ?? 0) + (m?.candidates ?? 0),
-    remainingMonths,
+    remainingMonths: remaining.length,
     perPersonPerMonth: tariff,
   });
-  const scenarios = await tx.query<{ name: string; workers: number; months: number; per_person: number }>(
-    'SELECT name, workers, months, per_person FROM budget_scenario WHERE programme_id = $1 ORDER BY name',
-    [p.id],
-  );
+  const scenarios = await listScenarios(tx, p);
+  const nextYear = tariffIn(`${p.fiscalYear + 1}-01`);
   return {
     code: p.code,
     quota: p.totalQuota,
@@ -194,6 +206,24 @@ export async function budgetOf(tx: Queryable, p: Programme, today: string): Prom
     remaining: p.budgetAllocation === null || p.budgetAllocation === undefined ? null : status.remaining,
     shortfall: p.budgetAllocation === null || p.budgetAllocation === undefined ? 0 : status.shortfall,
     members: m!,
-    scenarios: scenarios.map((s) => ({ name: s.name, workers: s.workers, months: s.months, perPersonPerMonth: s.per_person, total: scenarioTotal({ workers: s.workers, months: s.months, perPersonPerMonth: s.per_person }) })),
+    scenarios,
+    forecast: budgetForecast({
+      fiscalYear: p.fiscalYear,
+      activeMembers: m?.active ?? 0,
+      months: remaining.filter((mo) => mo.startsWith(`${p.fiscalYear}-`)).map((month) => ({ month, perPersonPerMonth: tariffOf(month) })),
+      billed: status.billed,
+      allocation: p.budgetAllocation ?? null,
+      nextYearPerPersonPerMonth: nextYear.ok ? nextYear.perPersonPerMonth : null,
+      scenarios,
+    }),
   };
+}
+
+/** A programme's scenarios with their totals (workers × months × per person). */
+export async function listScenarios(tx: Queryable, p: Programme): Promise<ScenarioCost[]> {
+  const rows = await tx.query<{ id: number; name: string; workers: number; months: number; per_person: number }>(
+    'SELECT id, name, workers, months, per_person FROM budget_scenario WHERE programme_id = $1 ORDER BY name',
+    [p.id],
+  );
+  return rows.map((s) => ({ id: s.id, name: s.name, workers: s.workers, months: s.months, perPersonPerMonth: s.per_person, total: scenarioTotal({ workers: s.workers, months: s.months, perPersonPerMonth: s.per_person }) }));
 }

@@ -306,7 +306,7 @@ async function separateNikOwners(tx: Queryable, batchId: number): Promise<void> 
   if (reviews.length === 0) return;
   await tx.copyFrom('COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)', reviews.join('\n') + '\n');
   await tx.query(
-    `UPDATE intake_row r SET person_id = NULL, status = CASE WHEN r.status = 'pending' THEN 'review' ELSE r.status END,
+    `UPDATE intake_row r SET person_id = NULL, status = CASE WHEN r.status = 'eligible' THEN 'review' ELSE r.status END,
             warning_count = r.warning_count + 1,
             problems = r.problems || jsonb_build_array(jsonb_build_object('code', 'nik_other_person', 'severity', 'warning', 'field', 'nik',
               'id', 'NIK ini sudah terdaftar atas nama orang lain (nama/tanggal lahir berbeda). Periksa NIK pada KTP/KK; verifikator akan memutuskan apakah orang yang sama.',
@@ -331,30 +331,33 @@ async function applyDatabaseRules(tx: Queryable, batch: BatchInfo): Promise<void
   const m = databaseRuleMessages();
   if (batch.rules.excludeActiveBpjs) {
     await tx.query(
-      `UPDATE intake_row SET status = CASE WHEN status = 'pending' THEN 'ineligible' ELSE status END,
+      `UPDATE intake_row SET status = CASE WHEN status = 'eligible' THEN 'ineligible' ELSE status END,
               decided_by_rule = coalesce(decided_by_rule, 'active_bpjs'), problems = problems || $2::jsonb
-        WHERE batch_id = $1 AND active_bpjs AND status IN ('pending', 'ineligible')`,
+        WHERE batch_id = $1 AND active_bpjs AND status IN ('eligible', 'ineligible')`,
       [batch.id, JSON.stringify([m.activeBpjs])],
     );
   }
   // Never two open programmes at once (the membership index enforces it too), so always checked.
   await tx.query(
-    `UPDATE intake_row SET status = CASE WHEN status = 'pending' THEN 'ineligible' ELSE status END,
+    `UPDATE intake_row SET status = CASE WHEN status = 'eligible' THEN 'ineligible' ELSE status END,
             decided_by_rule = coalesce(decided_by_rule, 'other_programme'),
             problems = problems || jsonb_build_array(jsonb_build_object('code', $2::text, 'severity', 'warning',
               'id', replace($3, chr(1), other_programme), 'en', replace($4, chr(1), other_programme)))
-      WHERE batch_id = $1 AND other_programme IS NOT NULL AND status IN ('pending', 'ineligible')`,
+      WHERE batch_id = $1 AND other_programme IS NOT NULL AND status IN ('eligible', 'ineligible')`,
     [batch.id, m.otherProgramme.code, m.otherProgramme.id, m.otherProgramme.en],
   );
 }
 
 interface PairRow {
   row_no: number;
+  /** The row's NIK; for a row whose NIK is an error, the NIK cell as written (for the matcher). */
   r_nik: string | null;
   r_name: string;
   r_birth: string | null;
   r_sex: 'L' | 'P' | null;
   r_village: string | null;
+  /** True for a row stopped by its NIK alone: a match becomes a suggestion, not a review. */
+  r_error: boolean;
   other_id: number;
   o_nik: string | null;
   o_name: string;
@@ -363,101 +366,260 @@ interface PairRow {
   o_village: string | null;
 }
 
+/** Rows per round of fuzzy matching: the candidate pairs of one round are all that is held in memory. */
+export const FUZZY_CHUNK_ROWS = Number(process.env.H3_CHUNK ?? 50_000);
+
 /**
- * Likely duplicates under another NIK. Candidate pairs come from index-backed blocking keys
- * (same birth date and first three letters of the name; same NIK except the serial; same name
- * in the same kecamatan), then every pair is scored by the fuzzy matcher. Pairs it calls 'same'
- * or 'likely' go to the review queue: a different NIK is never merged without a person deciding.
+ * A row whose only errors are in the NIK (Excel's E+15, a zeroed 16th digit, an impossible date or
+ * area in it, none at all): the rest of the row can still say who it is.
  */
-async function matchFuzzy(tx: Queryable, batch: BatchInfo): Promise<number> {
-  const rowCols = 'r.row_no, r.nik AS r_nik, r.full_name AS r_name, r.birth_date AS r_birth, r.sex AS r_sex, r.village_code AS r_village';
+const NIK_ONLY_ERROR = `r.status = 'error' AND r.nik IS NULL
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(r.problems) e WHERE e->>'severity' = 'error' AND e->>'field' IS DISTINCT FROM 'nik')`;
+
+export interface FuzzyContext {
+  /** Index of the NIK column in the staged raw cells (for rows whose NIK is an error), or null. */
+  nikColumn: number | null;
+  /** The NIK column as the problems name it ("B (NIK)"). */
+  nikColumnLabel: string | undefined;
+}
+
+interface Review {
+  rowNo: number;
+  kind: 'person' | 'row';
+  otherId: number;
+  score: number;
+  evidence: { rule: string; weight: number; id: string; en: string }[];
+}
+
+interface Suggestion {
+  rowNo: number;
+  personId: number;
+  nik: string;
+  name: string;
+  birthDate: string | null;
+  score: number;
+}
+
+const matchPerson = (nik: string | null, name: string, birthDate: string | null, sex: 'L' | 'P' | null, villageCode: string | null): MatchPerson => ({ nik, name, birthDate, sex, villageCode });
+
+/**
+ * Likely duplicates under another NIK. Candidate pairs come from index-backed blocking keys (same
+ * birth date, or day and month swapped, and the first three letters of the name; same NIK except
+ * the serial; same name in the same kecamatan), then every pair is scored by the fuzzy matcher.
+ * Pairs it calls 'same' or 'likely' go to the review queue: a different NIK is never merged
+ * without a person deciding. A row stopped by its NIK alone gets the best registry match as a
+ * suggestion in its problems instead: it stays an error until the operator corrects the NIK, and
+ * blocks nothing.
+ *
+ * Memory holds one round of pairs at a time: the registry is matched FUZZY_CHUNK_ROWS rows per
+ * transaction (the server gets the database between them), and the file's own pairs are fetched
+ * through a cursor as many at a time. In both, the next round is asked for before the current one
+ * is scored, so the database works while this thread scores.
+ */
+async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: CheckOptions, rows: number): Promise<void> {
+  const [range] = await db.query<{ lo: number | null; hi: number | null }>('SELECT min(row_no) AS lo, max(row_no) AS hi FROM intake_row WHERE batch_id = $1', [batch.id]);
+  if (!range || range.lo === null || range.hi === null) return;
+  const sql = fuzzySql();
+  const round = (lo: number) => [batch.id, lo, Math.min(lo + FUZZY_CHUNK_ROWS - 1, range.hi!), ctx.nikColumn];
+  // Pairs fetched in the previous transaction, scored and written in the next one.
+  let fetched: PairRow[] | null = null;
+  for (let lo: number | null = range.lo; lo !== null || fetched !== null; ) {
+    const params = lo === null ? null : round(lo);
+    fetched = await asSystem(db, 'intake', async (tx) => {
+      let next: Promise<PairRow[]> | null = null;
+      if (params) {
+        // One index probe per row and key: a merge join would walk the whole registry once per round.
+        if (process.env.H3_JOINS !== 'planner') await tx.exec('SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off');
+        next = tx.query<PairRow>(sql.registry, params);
+        // Handled when awaited; this keeps Node from calling a failure unhandled meanwhile.
+        next.catch(() => undefined);
+      }
+      if (fetched) await writeMatches(tx, batch, ctx, await scorePairs(tx, batch, fetched, 'person'));
+      return next ? await next : null;
+    });
+    if (params) opts.onProgress?.('fuzzy', Math.min(rows, Number(params[2]) - range.lo + 1), rows);
+    lo = lo === null || lo + FUZZY_CHUNK_ROWS > range.hi ? null : lo + FUZZY_CHUNK_ROWS;
+    if (await opts.isCancelled?.()) throw new CheckCancelled();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await asSystem(db, 'intake', async (tx) => {
+    await tx.query(`DECLARE intake_in_file NO SCROLL CURSOR FOR ${sql.inFile}`, [batch.id, range.lo, range.hi, ctx.nikColumn]);
+    const fetch = () => {
+      const p = tx.query<PairRow>(`FETCH ${FUZZY_CHUNK_ROWS} FROM intake_in_file`);
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = fetch();
+    for (;;) {
+      const pairs = await next;
+      if (pairs.length === 0) break;
+      next = fetch();
+      await writeMatches(tx, batch, ctx, await scorePairs(tx, batch, pairs, 'row'));
+    }
+    await tx.exec('CLOSE intake_in_file');
+  });
+  if (await opts.isCancelled?.()) throw new CheckCancelled();
+}
+
+/** The candidate statements; $1 batch, $2..$3 the rows to match, $4 the NIK column in `raw`. Exported for the benchmark. */
+export function fuzzySql(): { registry: string; inFile: string } {
+  const rowCols = `r.row_no, coalesce(r.nik, r.raw->>$4::int) AS r_nik, r.full_name AS r_name, r.birth_date AS r_birth, r.sex AS r_sex,
+                   r.village_code AS r_village, r.status = 'error' AS r_error`;
   // 'review' here means only "its NIK belongs to someone else" (separateNikOwners): who is it really?
-  const eligibleRows = `r.batch_id = $1 AND r.status IN ('pending', 'ineligible', 'review') AND r.person_id IS NULL AND r.full_name IS NOT NULL`;
-  const registry = await tx.query<PairRow>(
-    `SELECT DISTINCT ON (row_no, other_id) * FROM (
-       SELECT ${rowCols}, p.id AS other_id, p.nik AS o_nik, p.full_name AS o_name, p.birth_date AS o_birth, p.sex AS o_sex, p.village_code AS o_village
-         FROM intake_row r JOIN person p ON p.birth_date = r.birth_date AND left(p.name_norm, 3) = left(r.name_norm, 3) AND p.nik <> r.nik
-        WHERE ${eligibleRows}
+  const open = `r.status IN ('eligible', 'ineligible', 'review')`;
+  const rowsOf = (which: string) => `r.batch_id = $1 AND r.row_no BETWEEN $2 AND $3 AND r.person_id IS NULL AND r.full_name IS NOT NULL AND (${which})`;
+  const withErrors = rowsOf(`${open} OR (${NIK_ONLY_ERROR})`);
+  const personCols = 'p.id AS other_id, p.nik AS o_nik, p.full_name AS o_name, p.birth_date AS o_birth, p.sex AS o_sex, p.village_code AS o_village';
+  const day = 'extract(day FROM r.birth_date)';
+  // The birth date as written, or with day and month swapped (a date-format slip): one probe of
+  // person_birth_name3 for both.
+  const swapped = `CASE WHEN ${day} <= 12 AND ${day} <> extract(month FROM r.birth_date)
+                   THEN make_date(extract(year FROM r.birth_date)::int, ${day}::int, extract(month FROM r.birth_date)::int) END`;
+  const registry = `SELECT DISTINCT ON (row_no, other_id) * FROM (
+       SELECT ${rowCols}, ${personCols}
+         FROM intake_row r JOIN person p ON p.birth_date = ANY (ARRAY[r.birth_date, ${swapped}]) AND left(p.name_norm, 3) = left(r.name_norm, 3)
+        WHERE ${withErrors} AND (r.nik IS NULL OR p.nik <> r.nik)
        UNION ALL
-       SELECT ${rowCols}, p.id, p.nik, p.full_name, p.birth_date, p.sex, p.village_code
+       SELECT ${rowCols}, ${personCols}
          FROM intake_row r JOIN person p ON p.nik BETWEEN left(r.nik, 12) || '0000' AND left(r.nik, 12) || '9999' AND p.nik <> r.nik
-        WHERE ${eligibleRows}
+        WHERE ${rowsOf(open)}
        UNION ALL
-       SELECT ${rowCols}, p.id, p.nik, p.full_name, p.birth_date, p.sex, p.village_code
-         FROM intake_row r JOIN person p ON p.district_code = left(r.village_code, 8) AND p.name_norm = r.name_norm AND p.nik <> r.nik
-        WHERE ${eligibleRows}
-     ) c`,
-    [batch.id],
-  );
-  // Within the file: the same person twice under different NIKs (hash joins on the batch).
-  const inFile = await tx.query<PairRow>(
-    `SELECT DISTINCT ON (row_no, other_id) * FROM (
+       SELECT ${rowCols}, ${personCols}
+         FROM intake_row r JOIN person p ON p.district_code = left(r.village_code, 8) AND p.name_norm = r.name_norm
+        WHERE ${withErrors} AND (r.nik IS NULL OR p.nik <> r.nik)
+     ) c`;
+  // Within the file: the same person twice under different NIKs (hash joins on the batch). Duplicates
+  // inside a file come from one operator's area: the birth date block stays within the regency.
+  const inFile = `SELECT DISTINCT ON (row_no, other_id) * FROM (
        SELECT ${rowCols}, o.row_no AS other_id, o.nik AS o_nik, o.full_name AS o_name, o.birth_date AS o_birth, o.sex AS o_sex, o.village_code AS o_village
          FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
-              AND o.birth_date = r.birth_date AND left(o.name_norm, 3) = left(r.name_norm, 3) AND o.nik <> r.nik
-        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible', 'review')
+              AND o.birth_date = r.birth_date AND left(o.name_norm, 3) = left(r.name_norm, 3) AND left(o.village_code, 5) = left(r.village_code, 5)
+              AND o.nik <> r.nik
+        WHERE ${rowsOf(open)} AND o.status IN ('eligible', 'ineligible', 'review')
        UNION ALL
        SELECT ${rowCols}, o.row_no, o.nik, o.full_name, o.birth_date, o.sex, o.village_code
          FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
               AND left(o.village_code, 8) = left(r.village_code, 8) AND o.name_norm = r.name_norm AND o.nik <> r.nik
-        WHERE ${eligibleRows} AND o.status IN ('pending', 'ineligible', 'review')
-     ) c`,
-    [batch.id],
-  );
-  const reviews: string[] = [];
-  const rows = new Set<number>();
-  const score = (pairs: PairRow[], kind: 'person' | 'row') => {
-    for (const p of pairs) {
-      const a: MatchPerson = { nik: p.r_nik, name: p.r_name, birthDate: p.r_birth, sex: p.r_sex, villageCode: p.r_village };
-      const b: MatchPerson = { nik: p.o_nik, name: p.o_name, birthDate: p.o_birth, sex: p.o_sex, villageCode: p.o_village };
+        WHERE ${rowsOf(open)} AND o.status IN ('eligible', 'ineligible', 'review')
+     ) c`;
+  return { registry, inFile };
+}
+
+interface Scored {
+  reviews: Review[];
+  suggestions: Suggestion[];
+}
+
+/** Scores candidate pairs: likely duplicates to review, and the best registry match of each row stopped by its NIK. */
+async function scorePairs(tx: Queryable, batch: BatchInfo, pairs: PairRow[], kind: 'person' | 'row'): Promise<Scored> {
+  const reviews: Review[] = [];
+  const suggestions = new Map<number, Suggestion>();
+  const heldBack: PairRow[] = [];
+  const score = (list: PairRow[], extra?: Map<string, { kk: string | null; phone: string | null }>) => {
+    for (const p of list) {
+      const a = matchPerson(p.r_nik, p.r_name, p.r_birth, p.r_sex, p.r_village);
+      const b = matchPerson(p.o_nik, p.o_name, p.o_birth, p.o_sex, p.o_village);
+      if (extra) {
+        Object.assign(a, extra.get(`r${p.row_no}`));
+        Object.assign(b, extra.get(kind === 'person' ? `p${p.other_id}` : `r${p.other_id}`));
+      }
       const result = comparePeople(a, b);
-      if (result.decision === 'different') continue;
+      if (result.decision === 'different') {
+        if (result.needsKkOrPhone && !extra) heldBack.push(p);
+        continue;
+      }
+      if (p.r_error) {
+        const best = suggestions.get(p.row_no);
+        if (!best || result.score > best.score) {
+          suggestions.set(p.row_no, { rowNo: p.row_no, personId: Number(p.other_id), nik: p.o_nik!, name: p.o_name, birthDate: p.o_birth, score: result.score });
+        }
+        continue;
+      }
       const evidence = result.evidence.map((e: MatchEvidence) => ({ rule: e.rule, weight: Math.round(e.weight * 100) / 100, id: e.message.id, en: e.message.en }));
-      reviews.push([batch.id, p.row_no, kind === 'person' ? p.other_id : null, kind === 'row' ? p.other_id : null, result.score.toFixed(4), JSON.stringify(evidence)].map(csvField).join(','));
-      rows.add(p.row_no);
+      reviews.push({ rowNo: p.row_no, kind, otherId: Number(p.other_id), score: result.score, evidence });
     }
   };
-  score(registry, 'person');
-  score(inFile, 'row');
-  if (reviews.length === 0) return 0;
-  await tx.copyFrom('COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)', reviews.join('\n') + '\n');
-  const [n] = await tx.query<{ n: number }>(
-    `WITH u AS (
-       UPDATE intake_row r SET status = CASE WHEN r.status = 'pending' THEN 'review' ELSE r.status END,
+  score(pairs);
+  if (heldBack.length > 0) {
+    // Namesakes in different kecamatan, asked again with both sides' KK and phone number: a few
+    // pairs, so these columns are not shipped with every candidate pair.
+    const rowNos = [...new Set(heldBack.flatMap((p) => (kind === 'row' ? [p.row_no, Number(p.other_id)] : [p.row_no])))];
+    const personIds = kind === 'person' ? [...new Set(heldBack.map((p) => Number(p.other_id)))] : [];
+    const known = await tx.query<{ key: string; kk: string | null; phone: string | null }>(
+      `SELECT 'r' || row_no AS key, kk, phone FROM intake_row WHERE batch_id = $1 AND row_no = ANY($2::int[])
+       UNION ALL SELECT 'p' || id, kk, phone FROM person WHERE id = ANY($3::bigint[])`,
+      [batch.id, rowNos, personIds],
+    );
+    score(heldBack, new Map(known.map((k) => [k.key, { kk: k.kk, phone: k.phone }])));
+  }
+  return { reviews, suggestions: [...suggestions.values()] };
+}
+
+async function writeMatches(tx: Queryable, batch: BatchInfo, ctx: FuzzyContext, { reviews, suggestions }: Scored): Promise<void> {
+  if (reviews.length > 0) {
+    await tx.copyFrom(
+      'COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)',
+      reviews.map((r) => [batch.id, r.rowNo, r.kind === 'person' ? r.otherId : null, r.kind === 'row' ? r.otherId : null, r.score.toFixed(4), JSON.stringify(r.evidence)].map(csvField).join(',')).join('\n') + '\n',
+    );
+    // A row flagged again (by the registry, then by the file) says so once.
+    await tx.query(
+      `UPDATE intake_row r SET status = CASE WHEN r.status = 'eligible' THEN 'review' ELSE r.status END,
               warning_count = r.warning_count + 1,
               problems = r.problems || jsonb_build_array(jsonb_build_object('code', 'likely_duplicate', 'severity', 'warning',
                 'id', 'Mungkin orang yang sama dengan data lain dengan NIK berbeda; verifikator akan memutuskan.',
                 'en', 'Possibly the same person as another record under a different NIK; a verifier will decide.'))
-        WHERE r.batch_id = $1 AND r.row_no = ANY($2::int[])
-        RETURNING 1)
-     SELECT count(*)::int AS n FROM u`,
-    [batch.id, [...rows]],
-  );
-  return n?.n ?? 0;
+        WHERE r.batch_id = $1 AND r.row_no = ANY($2::int[]) AND NOT r.problems @> '[{"code": "likely_duplicate"}]'`,
+      [batch.id, [...new Set(reviews.map((r) => r.rowNo))]],
+    );
+  }
+  if (suggestions.length > 0) {
+    const problems = suggestions.map((s) => ({ row_no: s.rowNo, problem: nikSuggestion(s, ctx.nikColumnLabel) }));
+    await tx.query(
+      `UPDATE intake_row r SET warning_count = r.warning_count + 1, problems = r.problems || jsonb_build_array(x.problem)
+         FROM jsonb_to_recordset($2::jsonb) AS x(row_no int, problem jsonb)
+        WHERE r.batch_id = $1 AND r.row_no = x.row_no`,
+      [batch.id, JSON.stringify(problems)],
+    );
+  }
+}
+
+const dmy = (iso: string | null): string => (iso ? `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}` : '—');
+
+/** The registry person a row with an unusable NIK points to, worded as a correction to check. */
+function nikSuggestion(s: Suggestion, column: string | undefined): RowProblem {
+  return {
+    code: 'nik_registry_match',
+    severity: 'warning',
+    field: 'nik',
+    ...(column === undefined ? {} : { column }),
+    id: `Mungkin orang ini di registri: NIK ${s.nik}, ${s.name}, lahir ${dmy(s.birthDate)}. Bila benar, perbaiki NIK pada baris ini menjadi ${s.nik} (cocokkan dengan KTP/KK), lalu unggah ulang baris ini.`,
+    en: `Possibly this registry person: NIK ${s.nik}, ${s.name}, born ${dmy(s.birthDate)}. If so, correct the NIK on this row to ${s.nik} (check it against the KTP/KK), then upload the row again.`,
+    match: { personId: s.personId, nik: s.nik, name: s.name, birthDate: s.birthDate, score: s.score },
+  };
 }
 
 /**
  * Ranks the eligible rows (and those waiting for a duplicate decision) per regency by priority,
- * and marks those that fit the places still free in the regency's quota.
+ * and marks those that fit the places still free in the regency's quota. The ranks go to the
+ * narrow intake_rank (rebuilt each time): rewriting the wide staging rows cost most of ranking.
+ * intake_rank holds exactly the rows that are eligible or in review (decide.ts keeps it so).
  */
 export async function rankBatch(tx: Queryable, batchId: number, programmeId: number): Promise<void> {
-  // One pass: pending rows become eligible and every ranked row gets its rank (each UPDATE rewrites
-  // whole staging rows, so two passes would cost twice).
+  await tx.query('DELETE FROM intake_rank WHERE batch_id = $1', [batchId]);
   await tx.query(
     `WITH ranked AS (
        SELECT row_no, left(village_code, 5) AS regency,
               row_number() OVER (PARTITION BY left(village_code, 5)
                 ORDER BY extreme_poor DESC, disability DESC, dtsen_decile ASC NULLS LAST, birth_date ASC NULLS LAST, nik COLLATE "C") AS rk
-         FROM intake_row WHERE batch_id = $1 AND status IN ('pending', 'eligible', 'review')),
+         FROM intake_row WHERE batch_id = $1 AND status IN ('eligible', 'review')),
      -- Materialised: counted once per regency, not once per ranked row.
      free AS MATERIALIZED (
        SELECT q.regency_code, q.quota - coalesce((SELECT count(*) FROM membership m
                  WHERE m.programme_id = $2 AND m.regency_code = q.regency_code AND m.state IN ('candidate', 'submitted', 'active')), 0) AS places
          FROM programme_quota q WHERE q.programme_id = $2)
-     UPDATE intake_row r SET status = CASE WHEN r.status = 'pending' THEN 'eligible' ELSE r.status END,
-            rank = ranked.rk, within_quota = ranked.rk <= greatest(coalesce(free.places, 0), 0)
-       FROM ranked LEFT JOIN free ON free.regency_code = ranked.regency
-      WHERE r.batch_id = $1 AND r.row_no = ranked.row_no`,
+     INSERT INTO intake_rank (batch_id, row_no, rank, within_quota)
+     SELECT $1, ranked.row_no, ranked.rk, ranked.rk <= greatest(coalesce(free.places, 0), 0)
+       FROM ranked LEFT JOIN free ON free.regency_code = ranked.regency`,
     [batchId, programmeId],
   );
 }
@@ -473,8 +635,8 @@ export async function batchCounts(tx: Queryable, batchId: number): Promise<Batch
             count(*) FILTER (WHERE person_id IS NOT NULL AND status <> 'error')::int AS "inRegistry",
             count(*) FILTER (WHERE status IN ('eligible', 'review'))::int AS eligible,
             count(*) FILTER (WHERE status = 'ineligible')::int AS ineligible,
-            count(*) FILTER (WHERE status IN ('eligible', 'review') AND within_quota)::int AS "withinQuota",
-            count(*) FILTER (WHERE status IN ('eligible', 'review') AND NOT within_quota)::int AS waiting
+            (SELECT count(*) FILTER (WHERE within_quota) FROM intake_rank k WHERE k.batch_id = $1)::int AS "withinQuota",
+            (SELECT count(*) FILTER (WHERE NOT within_quota) FROM intake_rank k WHERE k.batch_id = $1)::int AS waiting
        FROM intake_row WHERE batch_id = $1`,
     [batchId],
   );
@@ -491,6 +653,7 @@ export async function checkBatch(db: Db, batchId: number, filePath: string, opts
   const batch = await batchInfo(db, batchId);
   await asSystem(db, 'intake', async (tx) => {
     await tx.query('DELETE FROM duplicate_review WHERE batch_id = $1', [batchId]);
+    await tx.query('DELETE FROM intake_rank WHERE batch_id = $1', [batchId]);
     await tx.query('DELETE FROM intake_row WHERE batch_id = $1', [batchId]);
     await tx.query(`UPDATE intake_batch SET status = 'checking', error = NULL, counts = NULL, updated_at = now() WHERE id = $1`, [batchId]);
   });
@@ -501,9 +664,12 @@ export async function checkBatch(db: Db, batchId: number, filePath: string, opts
     await db.query('ANALYZE intake_row');
     await asSystem(db, 'intake', (tx) => matchExact(tx, batch));
     if (await opts.isCancelled?.()) throw new CheckCancelled();
-    opts.onProgress?.('fuzzy', staged.rows, staged.rows);
-    await asSystem(db, 'intake', (tx) => matchFuzzy(tx, batch));
-    if (await opts.isCancelled?.()) throw new CheckCancelled();
+    opts.onProgress?.('fuzzy', 0, staged.rows);
+    const nikColumn = staged.mapping.mapping.nik ?? null;
+    await matchFuzzy(db, batch, {
+      nikColumn,
+      nikColumnLabel: nikColumn === null ? undefined : `${columnLetter(nikColumn)} (${staged.headers[nikColumn] ?? 'NIK'})`,
+    }, opts, staged.rows);
     opts.onProgress?.('ranking', staged.rows, staged.rows);
     return await asSystem(db, 'intake', async (tx) => {
       await applyDatabaseRules(tx, batch);

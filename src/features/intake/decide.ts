@@ -105,6 +105,16 @@ async function settleRow(tx: Queryable, batchId: number, rowNo: number): Promise
     [batchId, rowNo],
   );
   if (!open || open.open > 0) return;
+  await settle(tx, batchId, rowNo, open);
+  // A row that is no longer eligible or in review leaves the ranking (batch counts read it).
+  await tx.query(
+    `DELETE FROM intake_rank k WHERE k.batch_id = $1 AND k.row_no = $2
+        AND NOT EXISTS (SELECT 1 FROM intake_row r WHERE r.batch_id = $1 AND r.row_no = $2 AND r.status IN ('eligible', 'review'))`,
+    [batchId, rowNo],
+  );
+}
+
+async function settle(tx: Queryable, batchId: number, rowNo: number, open: { same_person: number | null; same_row: number | null }): Promise<void> {
   if (open.same_row !== null) {
     await tx.query(
       `UPDATE intake_row SET status = 'duplicate', dup_of_row = $3, error_count = error_count + 1,
@@ -184,8 +194,9 @@ export async function approveBatch(tx: Queryable, id: number, checker: Decider, 
   const [members] = await tx.query<{ candidates: number; waiting: number }>(
     `WITH ins AS (
        INSERT INTO membership (programme_id, person_id, state, village_code, batch_id, decided_by)
-       SELECT $2, r.person_id, CASE WHEN r.within_quota THEN 'candidate' ELSE 'waiting' END, r.village_code, $1, $3
-         FROM intake_row r WHERE r.batch_id = $1 AND r.status = 'eligible' AND r.person_id IS NOT NULL ORDER BY r.rank
+       SELECT $2, r.person_id, CASE WHEN k.within_quota THEN 'candidate' ELSE 'waiting' END, r.village_code, $1, $3
+         FROM intake_row r JOIN intake_rank k ON k.batch_id = r.batch_id AND k.row_no = r.row_no
+        WHERE r.batch_id = $1 AND r.status = 'eligible' AND r.person_id IS NOT NULL ORDER BY k.rank
        ON CONFLICT DO NOTHING RETURNING state)
      SELECT count(*) FILTER (WHERE state = 'candidate')::int AS candidates, count(*) FILTER (WHERE state = 'waiting')::int AS waiting FROM ins`,
     [id, programmeId, checker.label],
@@ -203,6 +214,9 @@ export async function approveBatch(tx: Queryable, id: number, checker: Decider, 
       RETURNING row_no`,
     [id],
   );
+  if (skipped.length > 0) {
+    await tx.query('DELETE FROM intake_rank WHERE batch_id = $1 AND row_no = ANY($2::int[])', [id, skipped.map((s) => s.row_no)]);
+  }
   await tx.query(
     `UPDATE intake_batch SET status = 'approved', decided_by = $2, decided_by_label = $3, decided_at = now(), decision_note = $4, updated_at = now() WHERE id = $1`,
     [id, checker.userId, checker.label, note],

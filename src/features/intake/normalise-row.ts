@@ -37,6 +37,8 @@ export interface RowProblem extends Problem {
   column?: string;
   /** For area problems: village codes the operator may have meant. */
   suggestions?: { code: string; label: string }[];
+  /** For an unusable NIK: the registry person the rest of the row points to (see check.ts). */
+  match?: { personId: number; nik: string; name: string; birthDate: string | null; score: number };
 }
 
 export interface StagingRecord {
@@ -63,8 +65,12 @@ export interface StagingRecord {
   problems: RowProblem[];
   errors: number;
   warnings: number;
-  /** 'error' when any problem is an error; otherwise decided later (duplicates, database rules). */
-  status: 'error' | 'ineligible' | 'pending';
+  /**
+   * 'error' when any problem is an error, 'ineligible' when a rule decided here fails; otherwise
+   * 'eligible', which the check's later steps (duplicates, active BPJS, other programmes) may still
+   * change. Staged that way so that the rows nothing else touches are never rewritten.
+   */
+  status: 'error' | 'ineligible' | 'eligible';
   /** The eligibility rule that decided when the row is ineligible on its own data. */
   decidedBy: RuleCode | null;
 }
@@ -185,9 +191,9 @@ export function normaliseRow(ctx: RowContext, rowNo: number, cells: readonly unk
 
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  let status: StagingRecord['status'] = errors > 0 ? 'error' : 'pending';
+  let status: StagingRecord['status'] = errors > 0 ? 'error' : 'eligible';
   let decidedBy: RuleCode | null = null;
-  if (status === 'pending' && birthDate && villageCode) {
+  if (status === 'eligible' && birthDate && villageCode) {
     // The database rules (active BPJS participant, other programme) are decided after matching.
     const decision = evaluateEligibility({ ...ctx.rules, excludeActiveBpjs: false, excludeOtherActiveProgramme: false }, {
       birthDate,

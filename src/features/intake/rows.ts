@@ -31,9 +31,10 @@ export interface BatchRow {
 function filterSql(filter: RowFilter): string {
   switch (filter) {
     case 'all': return 'true';
-    case 'problems': return "(status IN ('error', 'duplicate', 'ineligible') OR warning_count > 0)";
-    case 'waiting': return "status IN ('eligible', 'review') AND NOT within_quota";
-    default: return `status = '${filter}'`;
+    case 'problems': return "(r.status IN ('error', 'duplicate', 'ineligible') OR r.warning_count > 0)";
+    // intake_rank holds the eligible rows and those in review (check.ts rankBatch).
+    case 'waiting': return 'k.within_quota = false';
+    default: return `r.status = '${filter}'`;
   }
 }
 
@@ -42,8 +43,8 @@ export async function listRows(tx: Queryable, batchId: number, role: Role, opts:
   const page = Math.max(opts.page ?? 1, 1);
   const rows = await tx.query<BatchRow>(
     `SELECT r.row_no AS "rowNo", r.status, r.nik, r.full_name AS "fullName", r.birth_date AS "birthDate", r.sex, r.village_code AS "villageCode",
-            a.name AS "villageName", r.rank, r.within_quota AS "withinQuota", r.decided_by_rule AS "decidedByRule", r.person_id AS "personId", r.problems
-       FROM intake_row r LEFT JOIN area a ON a.code = r.village_code
+            a.name AS "villageName", k.rank, k.within_quota AS "withinQuota", r.decided_by_rule AS "decidedByRule", r.person_id AS "personId", r.problems
+       FROM intake_row r LEFT JOIN intake_rank k ON k.batch_id = r.batch_id AND k.row_no = r.row_no LEFT JOIN area a ON a.code = r.village_code
       WHERE r.batch_id = $1 AND ${filterSql(opts.filter ?? 'all')}
       ORDER BY r.row_no LIMIT $2 OFFSET $3`,
     [batchId, pageSize + 1, (page - 1) * pageSize],
@@ -121,7 +122,9 @@ export async function* reportRows(tx: Queryable, batchId: number, lang: Lang): A
   let after = 0;
   for (;;) {
     const page = await tx.query<{ row_no: number; raw: (string | number | boolean | null)[]; status: string; within_quota: boolean | null; rank: number | null; problems: RowProblem[] }>(
-      'SELECT row_no, raw, status, within_quota, rank, problems FROM intake_row WHERE batch_id = $1 AND row_no > $2 ORDER BY row_no LIMIT 5000',
+      `SELECT r.row_no, r.raw, r.status, k.within_quota, k.rank, r.problems
+         FROM intake_row r LEFT JOIN intake_rank k ON k.batch_id = r.batch_id AND k.row_no = r.row_no
+        WHERE r.batch_id = $1 AND r.row_no > $2 ORDER BY r.row_no LIMIT 5000`,
       [batchId, after],
     );
     if (page.length === 0) return;

@@ -71,6 +71,11 @@ export function programmePages(app: FastifyInstance): void {
   <!-- One link per enrollment screen; each feature adds its own line here. -->
   ${can(user.role, 'enrollment.read') ? html`<li><a href="/programmes/${p.code}/submissions">${tr(lang, { id: 'Pengajuan ke BPJS', en: 'Submissions to BPJS' })}</a></li>` : ''}
   ${can(user.role, 'billing.manage') ? html`<li><a href="/programmes/${p.code}/bills">${tr(lang, { id: 'Tagihan dan pembayaran', en: 'Bills and payments' })}</a></li>` : ''}
+  ${can(user.role, 'cards.print') ? html`<li><a href="/programmes/${p.code}/cards">${tr(lang, { id: 'Kartu peserta', en: 'Member cards' })}</a></li>` : ''}
+  ${can(user.role, 'billing.manage') ? html`<li><a href="/programmes/${p.code}/invoices">${tr(lang, { id: 'Tagihan BPJS dan rekonsiliasi', en: 'BPJS invoices and reconciliation' })}</a></li>` : ''}
+  <li><a href="/programmes/${p.code}/report">${tr(lang, { id: 'Ringkasan per kabupaten/kota (XLSX, PDF)', en: 'Summary per regency (XLSX, PDF)' })}</a></li>
+  <li><a href="/programmes/${p.code}/members">${tr(lang, { id: 'Peserta: non-aktif, berhenti, pengganti', en: 'Members: lapses, ends, replacements' })}</a></li>
+  <li><a href="/programmes/${p.code}/budget">${tr(lang, { id: 'Anggaran, perkiraan dan skenario', en: 'Budget, forecast and scenarios' })}</a></li>
 </ul></nav>
 <h2>${tr(lang, { id: 'Anggaran', en: 'Budget' })}</h2>
 <dl class="facts" id="budget">
