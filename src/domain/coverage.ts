@@ -145,7 +145,7 @@ function explain(t: MembershipTimeline, date: string): Explanation {
           distance,
           order: 1,
           reason: {
-            id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif (menunggak) sejak ${d('id', since)}, lalu berhenti pada ${d('id', t.endedOn)}${why.id}. Kejadian dalam masa non-aktif tidak ditanggung.`,
+            id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif sejak ${d('id', since)} (menunggak), lalu berhenti pada ${d('id', t.endedOn)}${why.id}. Kejadian dalam masa non-aktif tidak ditanggung.`,
             en: `Not covered on ${d('en', date)}: the membership in ${w.en} was lapsed (contributions unpaid) from ${d('en', since)} and then ended on ${d('en', t.endedOn)}${why.en}. Events during a lapse are not covered.`,
           },
         };
@@ -163,7 +163,7 @@ function explain(t: MembershipTimeline, date: string): Explanation {
       distance,
       order: 1,
       reason: {
-        id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif (menunggak) sejak ${d('id', since)} karena iuran tidak dibayar. Lunasi semua tunggakan untuk mengaktifkannya kembali; masa non-aktif tetap tidak dilindungi.`,
+        id: `Tidak dilindungi pada ${d('id', date)}: keanggotaan di ${w.id} non-aktif sejak ${d('id', since)} (menunggak) karena iuran tidak dibayar. Lunasi semua tunggakan untuk mengaktifkannya kembali; masa non-aktif tetap tidak dilindungi.`,
         en: `Not covered on ${d('en', date)}: the membership in ${w.en} has been lapsed (non-active) since ${d('en', since)} because contributions went unpaid. Pay all arrears to reinstate it; the lapsed period stays uncovered.`,
       },
     };

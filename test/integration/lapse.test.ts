@@ -146,7 +146,7 @@ describe('lapse, end and replacement', () => {
     expect((await status('a', '2025-09-30')).answer).toMatchObject({ covered: true, programmeCode: CODE, funderName: 'Pemerintah Kabupaten Kupang' });
     const during = await status('a', '2025-10-05');
     expect(during.answer.covered).toBe(false);
-    if (!during.answer.covered) expect(during.answer.reason.id).toContain('non-aktif (menunggak) sejak 1 Oktober 2025');
+    if (!during.answer.covered) expect(during.answer.reason.id).toContain('non-aktif sejak 1 Oktober 2025 (menunggak)');
     expect(during.memberships[0]).toMatchObject({ state: 'lapsed', lapsedOn: '2025-10-01', stateLabel: { id: 'non-aktif (menunggak)', en: 'lapsed (contributions unpaid)' } });
 
     // A lapsed member keeps the place: nothing is free for the waiting list.

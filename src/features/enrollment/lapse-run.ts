@@ -93,6 +93,14 @@ function masker(months: readonly ProgrammeMonth[]) {
 const NO_END = '9999-12-31';
 
 /**
+ * Lapse runs and replacements of one programme take turns (PostgreSQL; PGlite has one connection):
+ * two at once would both find the same memberships and change them twice.
+ */
+export async function lockProgrammeMembers(tx: Queryable, programmeId: number): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(7346100, $1::int)', [programmeId]);
+}
+
+/**
  * A run is for a day that has come: on a later date it would lapse people whose bills may still
  * be paid before then (the rule replays the past, it does not predict).
  */
@@ -116,6 +124,7 @@ export async function processLapses(tx: Queryable, programme: Programme, today: 
   if (!isDate(today)) {
     throw new UserError('invalid', 'date_invalid', { id: `Tanggal "${today}" harus ditulis YYYY-MM-DD.`, en: `Date "${today}" must be written YYYY-MM-DD.` });
   }
+  await lockProgrammeMembers(tx, programme.id);
   const rules = await loadLapseRules(tx);
   if (rules.length === 0) {
     throw new UserError('invalid', 'lapse_rule_missing', {
@@ -140,28 +149,31 @@ export async function processLapses(tx: Queryable, programme: Programme, today: 
   const lapseStep = async (focused: boolean): Promise<number> => {
     if (windows.length === 0) return 0;
     await tx.exec('TRUNCATE lapse_hit');
-    // The latest covered period: a lapse must start after it began (earlier runs belong to a
-    // lapse already cured) and while it still ran.
+    // First the active memberships whose latest covered period could hold a lapse day (it began
+    // before the day — earlier runs belong to a lapse already cured — and still ran on it), then
+    // the bill lines of those only: once a programme's lapses are settled, this finds none quickly.
+    const lapseDays = windows.map((w) => w.lapsedFrom);
     const [n] = await tx.query<{ n: number }>(
       `WITH win AS (SELECT * FROM unnest($2::date[], $3::bigint[]) AS w(lapsed_from, mask)),
             bits AS (SELECT * FROM unnest($4::bigint[], $5::bigint[]) AS b(bill_id, bit)),
-            billed AS MATERIALIZED (
-              SELECT l.membership_id, bit_or(bits.bit) AS mask FROM bill_line l JOIN bits ON bits.bill_id = l.bill_id GROUP BY l.membership_id),
-            span AS (
+            span AS MATERIALIZED (
               SELECT c.membership_id, max(c.from_date) AS since, max(coalesce(c.to_date, 'infinity'::date)) AS until
-                FROM coverage_period c WHERE c.membership_id IN (SELECT membership_id FROM billed) GROUP BY c.membership_id),
+                FROM coverage_period c JOIN membership mb ON mb.id = c.membership_id
+               WHERE mb.programme_id = $1 AND mb.state = 'active' ${focused ? 'AND mb.id IN (SELECT id FROM lapse_focus)' : ''}
+               GROUP BY c.membership_id
+              HAVING max(c.from_date) < $6::date AND max(coalesce(c.to_date, 'infinity'::date)) >= $7::date),
+            billed AS (
+              SELECT l.membership_id, bit_or(bits.bit) AS mask FROM bill_line l JOIN bits ON bits.bill_id = l.bill_id
+               WHERE l.membership_id IN (SELECT membership_id FROM span) GROUP BY l.membership_id),
             ins AS (
               INSERT INTO lapse_hit (id, day)
-              SELECT mb.id, min(win.lapsed_from)
-                FROM membership mb
-                JOIN billed ON billed.membership_id = mb.id
-                JOIN span ON span.membership_id = mb.id
+              SELECT span.membership_id, min(win.lapsed_from)
+                FROM span JOIN billed ON billed.membership_id = span.membership_id
                 JOIN win ON (billed.mask & win.mask) = win.mask AND win.lapsed_from > span.since AND win.lapsed_from <= span.until
-               WHERE mb.programme_id = $1 AND mb.state = 'active' ${focused ? 'AND mb.id IN (SELECT id FROM lapse_focus)' : ''}
-               GROUP BY mb.id
+               GROUP BY span.membership_id
               RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,
-      [programme.id, windows.map((w) => w.lapsedFrom), windows.map((w) => m.mask(w.months)), windowBills.billIds.map(String), windowBills.bits],
+      [programme.id, lapseDays, windows.map((w) => m.mask(w.months)), windowBills.billIds.map(String), windowBills.bits, lapseDays.at(-1)!, lapseDays[0]!],
     );
     const count = n?.n ?? 0;
     if (count === 0) return 0;
@@ -183,8 +195,10 @@ export async function processLapses(tx: Queryable, programme: Programme, today: 
             ranges AS (SELECT * FROM unnest($6::date[], $7::date[]) AS r(f, t)),
             lapsed AS MATERIALIZED (
               SELECT mb.id, mb.lapsed_on FROM membership mb
-               WHERE mb.programme_id = $1 AND mb.state = 'lapsed' AND mb.lapsed_on IS NOT NULL
+               WHERE mb.programme_id = $1 AND mb.state = 'lapsed' AND mb.lapsed_on <= $9::date
                  AND EXISTS (SELECT 1 FROM ranges WHERE mb.lapsed_on >= ranges.f AND mb.lapsed_on < ranges.t)
+                 -- Someone who joined another programme meanwhile is covered there: one funder at a time.
+                 AND NOT EXISTS (SELECT 1 FROM membership o WHERE o.person_id = mb.person_id AND o.id <> mb.id AND o.state IN ('candidate', 'submitted', 'active'))
                  ${focused ? 'AND mb.id IN (SELECT id FROM lapse_focus)' : ''}),
             billed AS (
               SELECT l.membership_id, bit_or(bits.bit) AS mask FROM bill_line l JOIN bits ON bits.bill_id = l.bill_id
@@ -206,6 +220,7 @@ export async function processLapses(tx: Queryable, programme: Programme, today: 
         ranges.map((r) => r.from),
         ranges.map((r) => r.to ?? NO_END),
         programme.coverageEnd,
+        days.at(-1)!.day,
       ],
     );
     const count = n?.n ?? 0;

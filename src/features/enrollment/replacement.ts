@@ -14,6 +14,7 @@ import { formatDate, isDate } from '../../domain/billing.js';
 import { PLACE_HOLDING_STATES } from '../../domain/membership-state.js';
 import { UserError } from '../../domain/user-error.js';
 import type { Programme } from '../programmes/programmes.js';
+import { lockProgrammeMembers } from './lapse-run.js';
 
 export interface Replacement {
   membershipId: number;
@@ -66,6 +67,7 @@ export async function replaceFreedPlaces(tx: Queryable, programme: Programme, re
     }
   }
 
+  await lockProgrammeMembers(tx, programme.id);
   const rows = await tx.query<{
     id: number; person_id: number; full_name: string; nik: string; regency_code: string;
     r_id: number | null; r_person_id: number | null; r_full_name: string | null; r_nik: string | null; r_ended_on: string | null; r_reason: string | null;

@@ -367,7 +367,7 @@ interface PairRow {
 }
 
 /** Rows per round of fuzzy matching: the candidate pairs of one round are all that is held in memory. */
-export const FUZZY_CHUNK_ROWS = Number(process.env.H3_CHUNK ?? 50_000);
+export const FUZZY_CHUNK_ROWS = 50_000;
 
 /**
  * A row whose only errors are in the NIK (Excel's E+15, a zeroed 16th digit, an impossible date or
@@ -429,7 +429,7 @@ async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: Che
       let next: Promise<PairRow[]> | null = null;
       if (params) {
         // One index probe per row and key: a merge join would walk the whole registry once per round.
-        if (process.env.H3_JOINS !== 'planner') await tx.exec('SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off');
+        await tx.exec('SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off');
         next = tx.query<PairRow>(sql.registry, params);
         // Handled when awaited; this keeps Node from calling a failure unhandled meanwhile.
         next.catch(() => undefined);

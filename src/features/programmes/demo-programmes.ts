@@ -161,10 +161,10 @@ export async function ensureDemoProgrammes(db: Db): Promise<{ created: string[];
       if (p.code === 'NTT-2025') history2025 = await demoHistory2025(tx, p, synthetic);
       if (p.code === 'NTT-2026') {
         await tx.query(
-          `INSERT INTO budget_scenario (programme_id, name, workers, months, per_person) VALUES
-             ($1, 'Rencana 2027: 50.000 pekerja × 12 bulan', 50000, 12, 16800),
-             ($1, 'Rencana 2027: 100.000 pekerja × 12 bulan', 100000, 12, 16800)`,
-          [p.id],
+          `INSERT INTO budget_scenario (programme_id, name, workers, months, per_person, area_code) VALUES
+             ($1, 'Rencana 2027: 50.000 pekerja × 12 bulan', 50000, 12, 16800, $2),
+             ($1, 'Rencana 2027: 100.000 pekerja × 12 bulan', 100000, 12, 16800, $2)`,
+          [p.id, p.funderAreaCode],
         );
       }
       if (p.code === 'NTT-2026') candidates += await fillDemoCandidates(tx, p.id, 0.4);
