@@ -109,7 +109,8 @@ export async function submissionRows(tx: Queryable, batchId: number, layout: rea
   if (!b) throw new UserError('not_found', 'submission_unknown', { id: `Batch pengajuan #${batchId} tidak ada atau di luar wilayah Anda.`, en: `Submission batch #${batchId} does not exist or is outside your area.` });
   const people = await tx.query<Record<string, string | number | null>>(
     `SELECT l.line_no, p.nik, p.kk, p.full_name, p.birth_place, p.birth_date, p.sex, p.marital_status, p.address,
-            v.name AS village, d.name AS district, r.name AS regency, p.phone, p.occupation, v.name AS work_location, p.bank_account
+            v.name AS village, d.name AS district, r.name AS regency, p.phone, p.occupation, v.name AS work_location, p.bank_account,
+            m.coverage_start AS own_start
        FROM submission_line l JOIN membership m ON m.id = l.membership_id JOIN person p ON p.id = m.person_id
        JOIN area v ON v.code = p.village_code JOIN area d ON d.code = v.parent_code JOIN area r ON r.code = d.parent_code
       WHERE l.batch_id = $1 ORDER BY l.line_no`,
@@ -122,7 +123,8 @@ export async function submissionRows(tx: Queryable, batchId: number, layout: rea
       case 'marital_status': return p.marital_status ? MARITAL[p.marital_status as string] ?? String(p.marital_status) : null;
       case 'declared_income': return b.declared_income;
       case 'benefits': return benefits;
-      case 'period_start': return ddmmyyyy(b.coverage_start);
+      // A replacement's cover starts on its own date, not the programme's.
+      case 'period_start': return ddmmyyyy((p.own_start as string | null) ?? b.coverage_start);
       case 'period_end': return ddmmyyyy(b.coverage_end);
       case 'funder': return b.funder_name;
       default: return p[f] ?? null;
@@ -249,14 +251,14 @@ export async function applyResponse(tx: Queryable, batchId: number, lines: reado
     [batchId],
   );
   await tx.query(
-    `UPDATE membership m SET state = 'active', kpj = r.kpj, effective_date = greatest(r.effective_date, $1::date), updated_at = now()
+    `UPDATE membership m SET state = 'active', kpj = r.kpj, effective_date = greatest(r.effective_date, coalesce(m.coverage_start, $1::date)), updated_at = now()
        FROM response_in r WHERE r.membership_id = m.id AND r.result = 'accepted'`,
     [b.coverage_start],
   );
   await tx.query(
     `INSERT INTO coverage_period (membership_id, from_date, to_date)
-     SELECT r.membership_id, greatest(r.effective_date, $1::date), $2::date FROM response_in r WHERE r.result = 'accepted'`,
-    [b.coverage_start, b.coverage_end],
+     SELECT r.membership_id, m.effective_date, $1::date FROM response_in r JOIN membership m ON m.id = r.membership_id WHERE r.result = 'accepted'`,
+    [b.coverage_end],
   );
   await tx.query(
     `UPDATE membership m SET state = 'candidate', submission_batch_id = NULL, rejection_reason = r.reason, updated_at = now()

@@ -615,7 +615,7 @@ export async function rankBatch(tx: Queryable, batchId: number, programmeId: num
      -- Materialised: counted once per regency, not once per ranked row.
      free AS MATERIALIZED (
        SELECT q.regency_code, q.quota - coalesce((SELECT count(*) FROM membership m
-                 WHERE m.programme_id = $2 AND m.regency_code = q.regency_code AND m.state IN ('candidate', 'submitted', 'active')), 0) AS places
+                 WHERE m.programme_id = $2 AND m.regency_code = q.regency_code AND m.state IN ('candidate', 'submitted', 'active', 'lapsed')), 0) AS places
          FROM programme_quota q WHERE q.programme_id = $2)
      INSERT INTO intake_rank (batch_id, row_no, rank, within_quota)
      SELECT $1, ranked.row_no, ranked.rk, ranked.rk <= greatest(coalesce(free.places, 0), 0)

@@ -128,7 +128,7 @@ export async function quotaStatus(tx: Queryable, programmeId: number): Promise<Q
             greatest(q.quota - coalesce(m.approved, 0), 0)::int AS free
        FROM programme_quota q
        JOIN area a ON a.code = q.regency_code
-       LEFT JOIN (SELECT regency_code, count(*) FILTER (WHERE state IN ('candidate', 'submitted', 'active')) AS approved,
+       LEFT JOIN (SELECT regency_code, count(*) FILTER (WHERE state IN ('candidate', 'submitted', 'active', 'lapsed')) AS approved,
                          count(*) FILTER (WHERE state = 'waiting') AS waiting
                     FROM membership WHERE programme_id = $1 GROUP BY regency_code) m ON m.regency_code = q.regency_code
        LEFT JOIN (SELECT left(r.village_code, 5) AS regency_code, count(*) AS n
