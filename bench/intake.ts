@@ -785,6 +785,7 @@ const STATEMENT_LABELS: [RegExp, string][] = [
   [/JOIN intake_row o/, 'fuzzy: in-file candidate pairs (DECLARE cursor)'],
   [/^FETCH \d+ FROM intake_in_file/, 'fuzzy: in-file candidate pairs (FETCH)'],
   [/^SELECT min\(row_no\) AS lo/, 'fuzzy: row range'],
+  [/^SELECT r\.row_no, coalesce\(r\.nik.*p\.district_code = left/, 'fuzzy: NIK-error rows without a suggestion (date + kecamatan)'],
   [/^SELECT 'r' \|\| row_no AS key/, 'fuzzy: KK and phone of held-back namesakes'],
   [/THEN 'review' ELSE r\.status END, warning_count/, 'fuzzy: mark rows for review'],
   [/jsonb_to_recordset/, 'fuzzy: NIK suggestions on error rows'],
@@ -825,7 +826,8 @@ function profiled(db: Db, phase: () => string, stats: Map<string, StatementStat>
     async query<R>(sql: string, params?: readonly Param[]): Promise<R[]> {
       const label = statementLabel(sql);
       if (label === 'fuzzy: registry candidate pairs') capturedRegistryCandidates = { sql, params: params ?? [] };
-      if (EXPLAINED.test(label)) {
+      // FETCH from a cursor has no plan of its own (the DECLARE's plan is kept).
+      if (EXPLAINED.test(label) && !/^\s*FETCH\b/i.test(sql)) {
         // BENCH_ANALYZE=1: run the statement once more under EXPLAIN ANALYZE, rolled back to a
         // savepoint (inside the check's transactions). A profile run: its totals include these runs.
         const analyze = process.env.BENCH_ANALYZE === '1';
@@ -1165,12 +1167,14 @@ interface StagedRow {
   birth_date: string | null;
   sex: 'L' | 'P' | null;
   village_code: string | null;
+  /** The NIK cell as written (the file's first column), for rows whose NIK is an error. */
+  raw_nik: string | null;
 }
 
 async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Label>): Promise<PipelineQuality> {
   const labelled = [...labels.keys()];
   const staged = await db.query<StagedRow>(
-    `SELECT row_no, status, person_id, dup_of_row, nik, full_name, name_norm, birth_date, sex, village_code FROM intake_row
+    `SELECT row_no, status, person_id, dup_of_row, nik, full_name, name_norm, birth_date, sex, village_code, raw->>0 AS raw_nik FROM intake_row
       WHERE batch_id = $1 AND (row_no = ANY($2::int[]) OR person_id IS NOT NULL)`,
     [run.batchId, labelled],
   );
@@ -1206,7 +1210,7 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
     exact: 0, exactLinked: 0, wrongLinks: 0, damagedLinkedToOther: 0, falsePositivesByCause: {}, dupExact: 0, dupExactFound: 0, dupFuzzy: 0, dupFuzzyFound: 0, inFileFlags: 0, inFileFlagsCorrect: 0,
     broken: 0, brokenErrors: 0, missedButMatcherWould: 0, missedNotBlockedBySql: 0,
   };
-  const missed: { rowNo: number; label: Label; row: StagedRow | undefined }[] = [];
+  const missed: { rowNo: number; label: Label; row: StagedRow | undefined; error: boolean }[] = [];
   for (const [rowNo, label] of labels) {
     const row = byRow.get(rowNo);
     if (label.kind === 'exact') {
@@ -1220,11 +1224,13 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
       const isError = row?.status === 'error';
       if (found) q.damagedFound++;
       if (row && row.person_id !== null && Number(row.person_id) !== label.personId) q.damagedLinkedToOther++;
-      if (isError) q.damagedErrors++;
-      else {
+      if (isError) {
+        q.damagedErrors++;
+        if (!found) missed.push({ rowNo, label, row, error: true });
+      } else {
         q.damagedMatchable++;
         if (found) q.damagedMatchableFound++;
-        else missed.push({ rowNo, label, row });
+        else missed.push({ rowNo, label, row, error: false });
       }
       const key = label.damage[0] ?? '?';
       for (const k of [key, ...label.damage.slice(1).map((extra) => `+ ${extra}`)]) {
@@ -1299,25 +1305,30 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
     : [];
   const personById = new Map(people.map((p) => [Number(p.id), p]));
   const lines: string[] = [];
+  const errorLines: string[] = [];
+  const swap = (d: string | null) => (d && Number(d.slice(8, 10)) <= 12 ? `${d.slice(0, 4)}-${d.slice(8, 10)}-${d.slice(5, 7)}` : null);
   for (const m of missed) {
     const p = personById.get(m.label.personId!);
     const r = m.row;
     if (!p || !r) continue;
+    const nik = r.nik ?? r.raw_nik;
+    const digits = nik?.replace(/\D/g, '') ?? '';
     const a: MatchPerson = { nik: p.nik, name: p.full_name, birthDate: p.birth_date, sex: p.sex, villageCode: p.village_code };
-    const b: MatchPerson = { nik: r.nik, name: r.full_name ?? '', birthDate: r.birth_date, sex: r.sex, villageCode: r.village_code };
+    const b: MatchPerson = { nik, name: r.full_name ?? '', birthDate: r.birth_date, sex: r.sex, villageCode: r.village_code };
     const result = comparePeople(a, b);
     const keys = new Set(blockingKeys(a));
     const sharesKey = blockingKeys(b).some((k) => keys.has(k));
     const nameNorm = r.name_norm ?? '';
+    // check.ts's blocking keys, in JavaScript.
     const sqlBlock =
-      (r.birth_date === p.birth_date && nameNorm.slice(0, 3) === p.name_norm.slice(0, 3)) ||
-      (r.nik !== null && r.nik.slice(0, 12) === p.nik.slice(0, 12)) ||
-      ((r.village_code ?? '').slice(0, 8) === p.district_code && nameNorm === p.name_norm);
-    if (!sqlBlock) q.missedNotBlockedBySql++;
-    if (sharesKey && result.decision !== 'different') q.missedButMatcherWould++;
-    lines.push(
+      ((r.birth_date === p.birth_date || swap(r.birth_date) === p.birth_date) && nameNorm.slice(0, 3) === p.name_norm.slice(0, 3)) ||
+      (digits.length === 16 && digits.slice(0, 12) === p.nik.slice(0, 12)) ||
+      ((r.village_code ?? '').slice(0, 8) === p.district_code && (nameNorm === p.name_norm || (m.error && (r.birth_date === p.birth_date || swap(r.birth_date) === p.birth_date))));
+    if (!m.error && !sqlBlock) q.missedNotBlockedBySql++;
+    if (!m.error && sharesKey && result.decision !== 'different') q.missedButMatcherWould++;
+    (m.error ? errorLines : lines).push(
       `row ${m.rowNo} [${m.label.damage.join(', ')}] status ${r.status}${r.person_id !== null ? `, linked by NIK to registry person ${r.person_id} (not ${m.label.personId})` : ''}; SQL block: ${sqlBlock ? 'yes' : 'NO'}; matcher keys shared: ${sharesKey ? 'yes' : 'no'}; ` +
-        `comparePeople: ${result.decision} ${result.score.toFixed(3)}\n  registry ${p.nik} | ${p.full_name} | ${p.birth_date} | ${p.sex} | ${p.village_code}\n  row      ${r.nik} | ${r.full_name} | ${r.birth_date} | ${r.sex} | ${r.village_code}`,
+        `comparePeople: ${result.decision} ${result.score.toFixed(3)}\n  registry ${p.nik} | ${p.full_name} | ${p.birth_date} | ${p.sex} | ${p.village_code}\n  row      ${nik} | ${r.full_name} | ${r.birth_date} | ${r.sex} | ${r.village_code}`,
     );
   }
   // False positives, with the evidence the verifier would see.
@@ -1358,7 +1369,8 @@ async function pipelineQuality(db: Db, run: PipelineRun, labels: Map<number, Lab
     : [];
   fs.writeFileSync(
     path.join(INTAKE_DIR, `quality-${run.engine}-${run.format}-${run.rows}.txt`),
-    `Missed damaged duplicates that were not errors (${lines.length}):\n${lines.join('\n')}\n\nRegistry flags that are not the labelled person (first 200 of ${wrong.length}):\n${fpLines.join('\n')}\n` +
+    `Missed damaged duplicates that were not errors (${lines.length}):\n${lines.join('\n')}\n\n` +
+      `Missed damaged duplicates stopped as errors, without the right NIK suggestion (${errorLines.length}):\n${errorLines.join('\n')}\n\nRegistry flags that are not the labelled person (first 200 of ${wrong.length}):\n${fpLines.join('\n')}\n` +
       `\nNIK suggestions on error rows that are not the labelled person (first 200 of ${wrongSuggestions.length}):\n${sLines.join('\n')}\n`,
   );
   return q;

@@ -17,6 +17,13 @@
  * (other sex, other birth date, a conflicting given name, Jr/Sr, an NIK that differs for a reason
  * of its own) never yields 'same' however strong the rest is.
  *
+ * Namesakes are the other way to be wrong in a province of millions: the same common name and
+ * birth date. Neighbours born the same day in one kecamatan (NIKs one serial apart) whose names
+ * agree only in part, and the same name and birth date in different kecamatan without NIK
+ * evidence, stay 'different' although their score reaches LIKELY_SCORE, unless one more thing
+ * agrees: the village, or the KK or phone number (`needsKkOrPhone` tells a caller that did not
+ * pass those that they would settle it).
+ *
  * Differences that each record explains by itself are not typing slips. Serial numbers are nearly
  * always 0001 (few people share a kecamatan, birth date and sex), so two different people born on
  * neighbouring days, or in neighbouring kecamatan, often have NIKs only one or two digits apart;
@@ -54,7 +61,7 @@ export interface MatchPerson {
   villageCode: string | null;
   /**
    * KK and phone number, when known. Household members share both, so agreement proves nothing
-   * by itself (weight 0); it is the extra agreement namesakes living in different kecamatan need.
+   * by itself (weight 0); it is the one more agreement namesakes need (see evaluate).
    */
   kk?: string | null;
   phone?: string | null;
@@ -109,9 +116,10 @@ export interface MatchScore {
   score: number;
   decision: MatchDecision;
   /**
-   * Set (true) when the pair scored 'likely' but was held back as namesakes in different kecamatan
-   * with nothing else in common: compared again with both records' KK and phone number, a shared
-   * one makes it 'likely'. Callers that did not pass them may fetch them for these few pairs.
+   * Set (true) when the pair scored 'likely' but was held back as namesakes (neighbours one serial
+   * apart, or the same name and date in different kecamatan) with nothing else in common: compared
+   * again with both records' KK and phone number, a shared one makes it 'likely'. Callers that did
+   * not pass them may fetch them for these few pairs.
    */
   needsKkOrPhone?: true;
 }

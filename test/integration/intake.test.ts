@@ -426,6 +426,8 @@ describe('a row stopped by its NIK alone', () => {
       // Excel turned the NIK into a number; and the 16th digit zeroed, with a slip in the name.
       `5.30102E+15;Kornelia Seran;15/07/1982;P;${f.homeVillage};petani;2`,
       `5301015507820000;KORNELIA SERANG;15/07/1982;P;${f.homeVillage};petani;2`,
+      // A slip in the name's first letters: found among those born that day in her kecamatan.
+      `5.30101E+15;Konrelia Seran;15/07/1982;P;${f.homeVillage};petani;2`,
       // Nobody in the registry looks like her: no suggestion.
       `5.30101E+15;Bernadeta Nahak;02/02/1979;P;${f.homeVillage};petani;2`,
       `5301010803910004;Yakobus Nenobais;08/03/1991;L;${f.homeVillage};petani;2`,
@@ -437,11 +439,11 @@ describe('a row stopped by its NIK alone', () => {
     expect(b.openReviews).toBe(0);
     const rows = await rowsOf(id);
     const codes = (r: RowOut) => r.problems.map((p) => p.code);
-    const [sci, zeroed, stranger, fine] = rows;
+    const [sci, zeroed, slip, stranger, fine] = rows;
     expect(sci!.status).toBe('error');
     expect(codes(sci!)).toContain('nik_excel_scientific');
     // '5.30102E+15' does not fit her NIK's first digits (530101…): the name, date, sex and village still do.
-    for (const r of [sci!, zeroed!]) {
+    for (const r of [sci!, zeroed!, slip!]) {
       const s = r.problems.find((p) => p.code === 'nik_registry_match')!;
       expect(r.status).toBe('error');
       expect(s.severity).toBe('warning');
@@ -458,7 +460,7 @@ describe('a row stopped by its NIK alone', () => {
     await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
     const reasons: string[] = [];
     wb.worksheets[0]!.eachRow((row) => reasons.push((row.values as unknown[]).map((v) => String(v ?? '')).join(' ')));
-    expect(reasons.filter((r) => r.includes('Mungkin orang ini di registri: NIK 5301015507820003'))).toHaveLength(2);
+    expect(reasons.filter((r) => r.includes('Mungkin orang ini di registri: NIK 5301015507820003'))).toHaveLength(3);
 
     // Nothing to decide: the valid row is approved, the suggested rows stay out until corrected.
     expect((await maker.request('POST', `/api/intake/batches/${id}/submit`)).statusCode).toBe(200);
@@ -467,5 +469,53 @@ describe('a row stopped by its NIK alone', () => {
     expect(approved.json()).toMatchObject({ candidates: 1, newPeople: 1 });
     const members = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM membership WHERE person_id = $1', [personId]);
     expect(members[0]!.n).toBe(0);
+  });
+});
+
+describe('the waiting list', () => {
+  it('rows beyond the free places wait in rank order: counts, the row filter, the report and approval read the same ranking', async () => {
+    const programme = await asSystem(f.db, 'test', (tx) => getProgramme(tx, 'NTT-2026'));
+    const before = (await asSystem(f.db, 'test', (tx) => quotaStatus(tx, programme.id))).find((q) => q.regencyCode === '53.01')!;
+    // One free place left in Kabupaten Kupang.
+    await asSystem(f.db, 'test', (tx) => overrideQuota(tx, programme, '53.01', before.approved + 1, 'Uji daftar tunggu'));
+    try {
+      const file = [
+        'NIK;Nama Lengkap;Tanggal Lahir;JK;Kode Wilayah;Pekerjaan;Desil;Miskin Ekstrem',
+        `5301011004750007;Lukas Bani;10/04/1975;L;${f.homeVillage};petani;3;Tidak`,
+        `5301016209810005;Agnes Toto;22/09/1981;P;${f.homeVillage};petani;1;Tidak`,
+        `5301010311900006;Simon Nubatonis;03/11/1990;L;${f.homeVillage};nelayan;2;Ya`,
+      ].join('\n');
+      const id = (await upload(maker, 'daftar-tunggu.csv', file)).json() as { id: number };
+      const b = await checked(id.id);
+      expect(b.counts).toMatchObject({ eligible: 3, withinQuota: 1, waiting: 2 });
+      // Extreme poor first, then the lower decile.
+      const rows = new Map((await rowsOf(id.id)).map((r) => [r.rowNo, r]));
+      expect(rows.get(4)).toMatchObject({ rank: 1, withinQuota: true });
+      expect(rows.get(3)).toMatchObject({ rank: 2, withinQuota: false });
+      expect(rows.get(2)).toMatchObject({ rank: 3, withinQuota: false });
+      expect((await rowsOf(id.id, 'waiting')).map((r) => r.rowNo)).toEqual([2, 3]);
+
+      const report = await maker.request('GET', `/api/intake/batches/${id.id}/report.xlsx`);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+      const statuses: string[] = [];
+      wb.worksheets[0]!.eachRow((row) => statuses.push((row.values as unknown[]).map((v) => String(v ?? '')).join(' ')));
+      expect(statuses.find((s) => s.includes('Agnes Toto'))).toContain('Daftar tunggu (peringkat 2)');
+
+      expect((await maker.request('POST', `/api/intake/batches/${id.id}/submit`)).statusCode).toBe(200);
+      const approved = await verifier.request('POST', `/api/intake/batches/${id.id}/approve`, {});
+      expect(approved.json()).toMatchObject({ candidates: 1, waitingList: 2, withinQuota: 1, waiting: 2 });
+      const states = await f.db.query<{ full_name: string; state: string }>(
+        `SELECT p.full_name, m.state FROM membership m JOIN person p ON p.id = m.person_id WHERE m.batch_id = $1 ORDER BY p.full_name`,
+        [id.id],
+      );
+      expect(states).toEqual([
+        { full_name: 'Agnes Toto', state: 'waiting' },
+        { full_name: 'Lukas Bani', state: 'waiting' },
+        { full_name: 'Simon Nubatonis', state: 'candidate' },
+      ]);
+    } finally {
+      await asSystem(f.db, 'test', (tx) => overrideQuota(tx, programme, '53.01', before.quota, 'Kembali seperti semula'));
+    }
   });
 });

@@ -370,6 +370,14 @@ interface PairRow {
 export const FUZZY_CHUNK_ROWS = 50_000;
 
 /**
+ * PostgreSQL's row estimates for the blocking keys are far too high (the NIK range especially), so
+ * it would compile each statement to machine code first: half a second, per round.
+ */
+const NO_JIT = 'SET LOCAL jit = off';
+/** One index probe per row and key: a merge join would walk the whole registry once per round. */
+const PROBES = `${NO_JIT}; SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off`;
+
+/**
  * A row whose only errors are in the NIK (Excel's E+15, a zeroed 16th digit, an impossible date or
  * area in it, none at all): the rest of the row can still say who it is.
  */
@@ -411,6 +419,9 @@ const matchPerson = (nik: string | null, name: string, birthDate: string | null,
  * suggestion in its problems instead: it stays an error until the operator corrects the NIK, and
  * blocks nothing.
  *
+ * A row stopped by its NIK that no key paired is looked for once more among the people born that
+ * day in its kecamatan (a slip in the first letters of the name defeats the name key).
+ *
  * Memory holds one round of pairs at a time: the registry is matched FUZZY_CHUNK_ROWS rows per
  * transaction (the server gets the database between them), and the file's own pairs are fetched
  * through a cursor as many at a time. In both, the next round is asked for before the current one
@@ -428,8 +439,7 @@ async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: Che
     fetched = await asSystem(db, 'intake', async (tx) => {
       let next: Promise<PairRow[]> | null = null;
       if (params) {
-        // One index probe per row and key: a merge join would walk the whole registry once per round.
-        await tx.exec('SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off');
+        await tx.exec(PROBES);
         next = tx.query<PairRow>(sql.registry, params);
         // Handled when awaited; this keeps Node from calling a failure unhandled meanwhile.
         next.catch(() => undefined);
@@ -443,6 +453,12 @@ async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: Che
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await asSystem(db, 'intake', async (tx) => {
+    await tx.exec(PROBES);
+    const pairs = await tx.query<PairRow>(sql.unsuggested, [batch.id, range.lo, range.hi, ctx.nikColumn]);
+    if (pairs.length > 0) await writeMatches(tx, batch, ctx, await scorePairs(tx, batch, pairs, 'person'));
+  });
+  await asSystem(db, 'intake', async (tx) => {
+    await tx.exec(NO_JIT);
     await tx.query(`DECLARE intake_in_file NO SCROLL CURSOR FOR ${sql.inFile}`, [batch.id, range.lo, range.hi, ctx.nikColumn]);
     const fetch = () => {
       const p = tx.query<PairRow>(`FETCH ${FUZZY_CHUNK_ROWS} FROM intake_in_file`);
@@ -462,7 +478,7 @@ async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: Che
 }
 
 /** The candidate statements; $1 batch, $2..$3 the rows to match, $4 the NIK column in `raw`. Exported for the benchmark. */
-export function fuzzySql(): { registry: string; inFile: string } {
+export function fuzzySql(): { registry: string; unsuggested: string; inFile: string } {
   const rowCols = `r.row_no, coalesce(r.nik, r.raw->>$4::int) AS r_nik, r.full_name AS r_name, r.birth_date AS r_birth, r.sex AS r_sex,
                    r.village_code AS r_village, r.status = 'error' AS r_error`;
   // 'review' here means only "its NIK belongs to someone else" (separateNikOwners): who is it really?
@@ -475,19 +491,27 @@ export function fuzzySql(): { registry: string; inFile: string } {
   // person_birth_name3 for both.
   const swapped = `CASE WHEN ${day} <= 12 AND ${day} <> extract(month FROM r.birth_date)
                    THEN make_date(extract(year FROM r.birth_date)::int, ${day}::int, extract(month FROM r.birth_date)::int) END`;
+  // The NIK's digits: as checked, or for a row stopped by its NIK as written (a 16th digit Excel
+  // zeroed leaves the first 12 intact; Excel's E+15 leaves too few digits to use here).
+  const digits = `coalesce(r.nik, regexp_replace(r.raw->>$4::int, '[^0-9]', '', 'g'))`;
   const registry = `SELECT DISTINCT ON (row_no, other_id) * FROM (
        SELECT ${rowCols}, ${personCols}
          FROM intake_row r JOIN person p ON p.birth_date = ANY (ARRAY[r.birth_date, ${swapped}]) AND left(p.name_norm, 3) = left(r.name_norm, 3)
         WHERE ${withErrors} AND (r.nik IS NULL OR p.nik <> r.nik)
        UNION ALL
        SELECT ${rowCols}, ${personCols}
-         FROM intake_row r JOIN person p ON p.nik BETWEEN left(r.nik, 12) || '0000' AND left(r.nik, 12) || '9999' AND p.nik <> r.nik
-        WHERE ${rowsOf(open)}
+         FROM intake_row r JOIN person p ON p.nik BETWEEN left(${digits}, 12) || '0000' AND left(${digits}, 12) || '9999' AND p.nik <> ${digits}
+        WHERE ${withErrors} AND length(${digits}) = 16
        UNION ALL
        SELECT ${rowCols}, ${personCols}
          FROM intake_row r JOIN person p ON p.district_code = left(r.village_code, 8) AND p.name_norm = r.name_norm
         WHERE ${withErrors} AND (r.nik IS NULL OR p.nik <> r.nik)
      ) c`;
+  // Rows stopped by their NIK that no key paired with the right person (a slip in the name's first
+  // letters): everyone born that day in the row's kecamatan. Few rows, so the wider probe is affordable.
+  const unsuggested = `SELECT ${rowCols}, ${personCols}
+       FROM intake_row r JOIN person p ON p.birth_date = ANY (ARRAY[r.birth_date, ${swapped}]) AND p.district_code = left(r.village_code, 8)
+      WHERE ${rowsOf(NIK_ONLY_ERROR)} AND NOT r.problems @> '[{"code": "nik_registry_match"}]'`;
   // Within the file: the same person twice under different NIKs (hash joins on the batch). Duplicates
   // inside a file come from one operator's area: the birth date block stays within the regency.
   const inFile = `SELECT DISTINCT ON (row_no, other_id) * FROM (
@@ -502,7 +526,7 @@ export function fuzzySql(): { registry: string; inFile: string } {
               AND left(o.village_code, 8) = left(r.village_code, 8) AND o.name_norm = r.name_norm AND o.nik <> r.nik
         WHERE ${rowsOf(open)} AND o.status IN ('eligible', 'ineligible', 'review')
      ) c`;
-  return { registry, inFile };
+  return { registry, unsuggested, inFile };
 }
 
 interface Scored {
