@@ -46,21 +46,33 @@ export const PERMISSIONS = [
   'cards.print',
   /** Record and import the regents' co-funding pledges (Pakta); limited to the area by RLS. */
   'pledges.manage',
+  /** See claims of the area: the event, the member, heirs, documents, amounts (personal data). */
+  'claims.read',
+  /** Register a death or accident, record heirs, upload documents, submit the file (the maker). */
+  'claims.register',
+  /** Record BPJS's decision on a submitted claim: approved amount or rejection (the checker). */
+  'claims.decide',
+  /** Make payout batches for Bank NTT from approved claims and download their files. */
+  'claims.payout',
+  /** Load Bank NTT's confirmation of a payout batch (transfers done, failed or reversed). */
+  'claims.confirm',
+  /** Benefit tables, public holidays and the bank file layout. */
+  'claims.rules',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage', 'pledges.manage'],
-  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage', 'enrollment.read', 'enrollment.exchange', 'cards.print', 'pledges.manage'],
-  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit', 'enrollment.read', 'cards.print', 'pledges.manage'],
-  village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit', 'enrollment.read'],
-  verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve', 'enrollment.read'],
-  finance_officer: ['registry.read', 'registry.see_account', 'billing.manage', 'pledges.manage'],
+  admin: ['registry.read', 'users.manage', 'audit.read', 'access_log.read', 'areas.manage', 'programmes.manage', 'pledges.manage', 'claims.rules'],
+  province_officer: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'programmes.manage', 'intake.read', 'intake.submit', 'intake.approve', 'billing.manage', 'enrollment.read', 'enrollment.exchange', 'cards.print', 'pledges.manage', 'claims.read', 'claims.register', 'claims.decide'],
+  regency_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.submit', 'enrollment.read', 'cards.print', 'pledges.manage', 'claims.read', 'claims.register'],
+  village_operator: ['registry.read', 'registry.write', 'registry.see_nik', 'intake.read', 'intake.submit', 'enrollment.read', 'claims.read', 'claims.register'],
+  verifier: ['registry.read', 'registry.see_nik', 'audit.read', 'intake.read', 'intake.approve', 'enrollment.read', 'claims.read', 'claims.decide'],
+  finance_officer: ['registry.read', 'registry.see_account', 'billing.manage', 'pledges.manage', 'claims.read', 'claims.payout', 'claims.confirm'],
   // Liaisons see only what is sent to them (submission batches, payment files): not the registry.
-  bpjs_liaison: ['enrollment.read', 'enrollment.exchange'],
-  bank_liaison: [],
+  bpjs_liaison: ['enrollment.read', 'enrollment.exchange', 'claims.read', 'claims.decide'],
+  bank_liaison: ['claims.confirm'],
   assessor: [],
-  viewer: ['registry.read'],
+  viewer: ['registry.read', 'claims.read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

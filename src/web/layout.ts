@@ -50,6 +50,7 @@ ${synthetic ? html`<div class="synthetic" role="note">${t(lang, 'synthetic_banne
       ${user ? nav('/programmes', t(lang, 'nav_programmes')) : ''}
       ${user && can(user.role, 'pledges.manage') ? nav('/pledges', lang === 'id' ? 'Pakta' : 'Pledges') : ''}
       ${user && can(user.role, 'intake.read') ? nav('/intake', t(lang, 'nav_intake')) : ''}
+      ${user && can(user.role, 'claims.read') ? nav('/claims', lang === 'id' ? 'Klaim' : 'Claims') : ''}
       ${nav('/publik', t(lang, 'nav_public'))}
       ${user ? nav('/account/password', t(lang, 'nav_account')) : ''}
     </ul>
