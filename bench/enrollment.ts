@@ -36,7 +36,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../src/db/open.js';
 import { asSystem } from '../src/db/scope.js';
 import type { Db, Param, Queryable } from '../src/db/types.js';
 import { ensureReferenceData } from '../src/features/bootstrap.js';
@@ -45,7 +44,7 @@ import { reconcileInvoice } from '../src/features/enrollment/reconcile.js';
 import { getProgramme } from '../src/features/programmes/programmes.js';
 import { FINDINGS, type Finding } from '../src/domain/reconciliation.js';
 import {
-  OUT, ROOT, TSX, contention, contentionText, log, openExisting, printTable, record, rng, round, startCpuMonitor, startPostgres, verdict,
+  OUT, ROOT, TSX, openBenchDb, contention, contentionText, log, openExisting, printTable, record, rng, round, startCpuMonitor, verdict,
   type Contention, type Engine, type Options, type PgCluster,
 } from './lib.js';
 
@@ -92,15 +91,7 @@ interface Target {
 
 async function openTarget(engine: Engine, size: number): Promise<{ t: Target; db: Db }> {
   const dir = dbDirOf(engine, size);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  let pg: PgCluster | null = null;
-  let db: Db;
-  if (engine === 'postgres') {
-    pg = await startPostgres(dir, true);
-    db = await openDatabase({ dataDir: path.join(OUT, 'db', 'unused'), databaseUrl: pg.url });
-  } else {
-    db = await openDatabase({ dataDir: dir, databaseUrl: null });
-  }
+  const { db, pg } = await openBenchDb(engine, dir);
   const t: Target = { engine, size, dir, pg, target: pg ? pg.url : dir, buildMs: null };
   try {
     const [have] = await db.query<{ n: number }>(

@@ -17,14 +17,12 @@
  * stays as built and runs repeat. Target: seconds, not minutes, at 1,000,000.
  */
 import path from 'node:path';
-import fs from 'node:fs';
-import { openDatabase } from '../src/db/open.js';
 import { asSystem } from '../src/db/scope.js';
 import type { Db, Queryable } from '../src/db/types.js';
 import { ensureReferenceData } from '../src/features/bootstrap.js';
 import { getProgramme } from '../src/features/programmes/programmes.js';
 import { processLapses } from '../src/features/enrollment/lapse-run.js';
-import { log, OUT, printTable, record, round, startPostgres, type Engine, type PgCluster } from './lib.js';
+import { log, OUT, openBenchDb, printTable, record, round, type Engine } from './lib.js';
 
 const PROGRAMME = 'BENCH-LAPSE';
 const TARIFF = 16_800;
@@ -90,15 +88,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 async function bench(engine: Engine, size: number): Promise<Record<string, unknown>> {
   const dir = path.join(OUT, 'db', `lapse-${engine === 'pglite' ? 'pglite' : 'pg'}-${size}`);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  let pg: PgCluster | null = null;
-  let db: Db;
-  if (engine === 'postgres') {
-    pg = await startPostgres(dir, true);
-    db = await openDatabase({ dataDir: path.join(OUT, 'db', 'unused'), databaseUrl: pg.url });
-  } else {
-    db = await openDatabase({ dataDir: dir, databaseUrl: null });
-  }
+  const { db, pg } = await openBenchDb(engine, dir);
   try {
     await build(db, size);
     const run = (tx: Queryable, on: string) => getProgramme(tx, PROGRAMME).then((p) => processLapses(tx, p, on));

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDataFolder } from '../src/db/open.js';
+import { openDatabase, openDataFolder } from '../src/db/open.js';
 import { openPostgres } from '../src/db/pg-client.js';
 import type { Db } from '../src/db/types.js';
 
@@ -573,6 +573,22 @@ export function rmrf(dir: string): void {
  */
 export async function openExisting(engine: Engine, target: string): Promise<Db> {
   return engine === 'postgres' ? openPostgres(target) : openDataFolder(target);
+}
+
+/**
+ * A benchmark's own database, migrated: a PGlite folder, or a PostgreSQL cluster started in that
+ * folder (stopped again if opening fails). The caller closes the database and stops the cluster.
+ */
+export async function openBenchDb(engine: Engine, dir: string): Promise<{ db: Db; pg: PgCluster | null }> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  if (engine === 'pglite') return { db: await openDatabase({ dataDir: dir, databaseUrl: null }), pg: null };
+  const pg = await startPostgres(dir, true);
+  try {
+    return { db: await openDatabase({ dataDir: '', databaseUrl: pg.url }), pg };
+  } catch (e) {
+    await pg.stop();
+    throw e;
+  }
 }
 
 /** Where the benchmark databases live (git-ignored). */

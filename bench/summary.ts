@@ -23,7 +23,6 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/http/server.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/open.js';
 import { asSystem } from '../src/db/scope.js';
 import type { Db } from '../src/db/types.js';
 import { ensureReferenceData } from '../src/features/bootstrap.js';
@@ -31,7 +30,7 @@ import { addUser } from '../src/features/users/users.js';
 import { createProgramme, getProgramme } from '../src/features/programmes/programmes.js';
 import { recordPayment, runBilling } from '../src/features/enrollment/billing.js';
 import { recountTally } from '../src/features/enrollment/summary.js';
-import { OUT, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { OUT, openBenchDb, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
 
 export const SUMMARY_PAGE_TARGET_MS = 200;
 const CODE = 'BENCH-SUM';
@@ -46,19 +45,7 @@ interface ShapeResult extends Stats {
   actor: string;
 }
 
-async function open(engine: Engine, dir: string): Promise<{ db: Db; pg: PgCluster | null }> {
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  if (engine === 'postgres') {
-    const pg = await startPostgres(dir, true);
-    try {
-      return { db: await openDatabase({ dataDir: '', databaseUrl: pg.url }), pg };
-    } catch (e) {
-      await pg.stop();
-      throw e;
-    }
-  }
-  return { db: await openDatabase({ dataDir: dir, databaseUrl: null }), pg: null };
-}
+const open = openBenchDb;
 
 /** Opens the engine's summary database, building it first when missing (or made by an older migration). */
 async function openOrBuild(engine: Engine, size: number): Promise<{ db: Db; pg: PgCluster | null; builtMs: number | null }> {
