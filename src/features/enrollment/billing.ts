@@ -9,7 +9,6 @@ import { formatRupiah } from '../../domain/money.js';
 import { tariffFor, type TariffRow } from '../../domain/tariff.js';
 import { UserError } from '../../domain/user-error.js';
 import type { Programme } from '../programmes/programmes.js';
-import { recordBillRegencies } from './bill-regency.js';
 
 export async function loadTariffs(tx: Queryable): Promise<TariffRow[]> {
   return tx.query<TariffRow>(
@@ -65,20 +64,26 @@ export async function runBilling(tx: Queryable, p: Programme, month: string, lab
     [p.id, from, tariff, dueDate(month), p.funderAreaCode, label],
   );
   // Whole months: covered on at least one day of the month, within the programme's window. A
-  // semi-join, not DISTINCT: one line per membership without aggregating a million rows.
+  // semi-join, not DISTINCT: one line per membership without aggregating a million rows. The
+  // same statement writes what the bill charged per regency (bill_regency), so the programme
+  // summary never joins a million lines to their memberships, and neither does this.
   await tx.query(
-    `INSERT INTO bill_line (bill_id, membership_id, amount)
-     SELECT $1::bigint, m.id, $2::bigint
-       FROM membership m
-      WHERE m.programme_id = $3
-        AND EXISTS (SELECT 1 FROM coverage_period c WHERE c.membership_id = m.id AND c.from_date <= $5::date AND (c.to_date IS NULL OR c.to_date >= $4::date))`,
-    [bill!.id, tariff, p.id, from < p.coverageStart ? p.coverageStart : from, to > p.coverageEnd ? p.coverageEnd : to],
+    `WITH billed AS MATERIALIZED (
+       SELECT m.id, m.regency_code
+         FROM membership m
+        WHERE m.programme_id = $3
+          AND EXISTS (SELECT 1 FROM coverage_period c WHERE c.membership_id = m.id AND c.from_date <= $5::date AND (c.to_date IS NULL OR c.to_date >= $4::date))),
+     lines AS (INSERT INTO bill_line (bill_id, membership_id, amount) SELECT $1::bigint, id, $2::bigint FROM billed)
+     INSERT INTO bill_regency (bill_id, regency_code, persons, amount, area_code)
+     SELECT $1::bigint, regency_code, count(*)::int, count(*) * $2::bigint, $6 FROM billed GROUP BY regency_code`,
+    [bill!.id, tariff, p.id, from < p.coverageStart ? p.coverageStart : from, to > p.coverageEnd ? p.coverageEnd : to, p.funderAreaCode],
   );
   await tx.query(
-    `UPDATE bill b SET persons = s.n, amount = s.total FROM (SELECT count(*)::int AS n, coalesce(sum(amount), 0)::bigint AS total FROM bill_line WHERE bill_id = $1) s WHERE b.id = $1`,
+    `UPDATE bill b SET persons = s.n, amount = s.total
+       FROM (SELECT coalesce(sum(persons), 0)::int AS n, coalesce(sum(amount), 0)::bigint AS total FROM bill_regency WHERE bill_id = $1) s
+      WHERE b.id = $1`,
     [bill!.id],
   );
-  await recordBillRegencies(tx, bill!.id);
   return getBill(tx, bill!.id);
 }
 
