@@ -11,8 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, openDataFolder } from '../src/db/open.js';
+import { listMigrations } from '../src/db/migrate.js';
 import { openPostgres } from '../src/db/pg-client.js';
 import type { Db } from '../src/db/types.js';
+import type { FastifyInstance } from 'fastify';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT = path.join(ROOT, 'bench', 'out');
@@ -581,13 +583,36 @@ export async function openExisting(engine: Engine, target: string): Promise<Db> 
  */
 export async function openBenchDb(engine: Engine, dir: string): Promise<{ db: Db; pg: PgCluster | null }> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  if (engine === 'pglite') return { db: await openDatabase({ dataDir: dir, databaseUrl: null }), pg: null };
+  if (engine === 'pglite') return { db: await openMigratedOrAsIs(engine, { dataDir: dir, databaseUrl: null }, dir), pg: null };
   const pg = await startPostgres(dir, true);
   try {
-    return { db: await openDatabase({ dataDir: '', databaseUrl: pg.url }), pg };
+    return { db: await openMigratedOrAsIs(engine, { dataDir: '', databaseUrl: pg.url }, pg.url), pg };
   } catch (e) {
     await pg.stop();
     throw e;
+  }
+}
+
+/**
+ * openDatabase migrates. A kept benchmark database whose migrations are all applied, but one of
+ * whose files was edited since (a migration still being written), is opened without migrating,
+ * and the run says so: only a rebuild could reconcile them, and the benchmark does not depend on
+ * the edit. A migration not applied at all still stops the run.
+ */
+async function openMigratedOrAsIs(engine: Engine, config: { dataDir: string; databaseUrl: string | null }, target: string): Promise<Db> {
+  try {
+    return await openDatabase(config);
+  } catch (e) {
+    if (!/was changed after it was applied/.test((e as Error).message)) throw e;
+    const db = await openExisting(engine, target);
+    const applied = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migration')).map((r) => r.name));
+    const pending = listMigrations().filter((m) => !applied.has(m.name));
+    if (pending.length) {
+      await db.close();
+      throw e;
+    }
+    log(`${(e as Error).message.replace(/;.*$/, '')} (a migration still being written): opened ${target} without migrating`);
+    return db;
   }
 }
 
@@ -722,4 +747,12 @@ export function contention(from: number): Contention | null {
 export function contentionText(c: Contention | null): string {
   if (!c) return 'not measured';
   return `other processes used ${c.otherCores} cores on average (max ${c.otherCoresMax}), this benchmark ${c.ownCores}${c.top.length ? `; top: ${c.top.join(' | ')}` : ''}`;
+}
+
+/** Signs in through the app itself: the session cookie, and the headers a POST needs (cookie and CSRF token). */
+export async function signInInject(app: FastifyInstance, username: string, password: string): Promise<{ cookie: string; post: Record<string, string> }> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in ${username}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+  const cookie = `lindung_session=${res.cookies.find((c) => c.name === 'lindung_session')!.value}`;
+  return { cookie, post: { cookie, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken } };
 }

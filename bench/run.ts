@@ -3,7 +3,7 @@
  *
  *   npm run bench -- NAME [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]
  *
- *   NAME      startup | demo | search | health | memory | intake | billing | reconcile | summary | all
+ *   NAME      startup | demo | search | health | memory | intake | billing | reconcile | summary | claims | all
  *   --engine  default: both for startup, demo, search and intake; pglite for health and memory
  *             (intake: the XLSX file on pglite only, unless --engine is given)
  *   --size    workers; default the target size (startup 100,000; the others 1,000,000)
@@ -11,6 +11,9 @@
  *   billing, reconcile: --size is the active memberships (default 1,000,000); both engines by default
  *   summary: the programme summary page at --size memberships (default 1,000,000), both engines,
  *            --queries requests per shape (default 50); its own databases bench/out/db/summary-*
+ *   claims:  entitlement decision and claims dashboard at --size members (default 1,000,000) and
+ *            --claims claims (default 10,000), both engines, --queries per shape (default 50);
+ *            its own databases bench/out/db/claims-*
  *
  * health and memory are measured in the same server run, so either name reports both.
  * Every benchmark prints tables and appends its figures to bench/out/results.jsonl.
@@ -26,20 +29,22 @@ import { reportMemory } from './memory.js';
 import { runIntake } from './intake.js';
 import { runEnrollmentBench } from './enrollment.js';
 import { runSummary } from './summary.js';
+import { runClaims } from './claims.js';
 
-const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'intake', 'billing', 'reconcile', 'summary', 'all'] as const;
+const NAMES = ['startup', 'demo', 'search', 'health', 'memory', 'intake', 'billing', 'reconcile', 'summary', 'claims', 'all'] as const;
 type Name = (typeof NAMES)[number];
 
 function usage(msg?: string): never {
   if (msg) console.error(msg);
-  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|billing|reconcile|summary|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N]');
+  console.error('usage: npm run bench -- startup|demo|search|health|memory|intake|billing|reconcile|summary|claims|all [--engine pglite|postgres|both] [--size N] [--profile-size N] [--queries N] [--restarts N] [--rows N] [--claims N]');
   process.exit(2);
 }
 
-function parse(argv: string[]): { name: Name; engine: string | null; rows: number | undefined; opts: Omit<Options, 'engines'> } {
+function parse(argv: string[]): { name: Name; engine: string | null; rows: number | undefined; claims: number | undefined; opts: Omit<Options, 'engines'> } {
   let name: Name | null = null;
   let engine: string | null = null;
   let rows: number | undefined;
+  let claims: number | undefined;
   const opts: Omit<Options, 'engines'> = {};
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v?.replace(/_/g, ''));
@@ -54,13 +59,14 @@ function parse(argv: string[]): { name: Name; engine: string | null; rows: numbe
     else if (a === '--queries') opts.queries = num(a, argv[++i]);
     else if (a === '--restarts') opts.restarts = num(a, argv[++i]);
     else if (a === '--rows') rows = num(a, argv[++i]);
+    else if (a === '--claims') claims = num(a, argv[++i]);
     else if (a === '--help' || a === '-h') usage();
     else if ((NAMES as readonly string[]).includes(a) && !name) name = a as Name;
     else usage(`unknown argument '${a}'`);
   }
   if (!name) usage('which benchmark?');
   if (engine !== null && !['pglite', 'postgres', 'both'].includes(engine)) usage(`--engine must be pglite, postgres or both, not '${engine}'`);
-  return { name, engine, rows, opts };
+  return { name, engine, rows, claims, opts };
 }
 
 function engines(flag: string | null, fallback: Engine[]): Engine[] {
@@ -70,7 +76,7 @@ function engines(flag: string | null, fallback: Engine[]): Engine[] {
 }
 
 async function main(): Promise<void> {
-  const { name, engine, rows, opts } = parse(process.argv.slice(2));
+  const { name, engine, rows, claims, opts } = parse(process.argv.slice(2));
   // Ctrl-C / SIGTERM: exit, so the 'exit' handlers stop the servers and clusters we started.
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
@@ -103,6 +109,9 @@ async function main(): Promise<void> {
       break;
     case 'summary':
       await runSummary({ ...opts, engines: engines(engine, both) });
+      break;
+    case 'claims':
+      await runClaims({ ...opts, claims, engines: engines(engine, both) });
       break;
     case 'intake':
       // The XLSX file only on PGlite unless the engines are named (to save time).

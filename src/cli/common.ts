@@ -1,4 +1,5 @@
 /** What every command shares: opening the database, printing text or JSON, progress on stderr. */
+import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import type { Db } from '../db/types.js';
@@ -40,3 +41,8 @@ export function progressBar(label: string) {
   };
 }
 
+
+/** The `claims` command group, made by whichever claims module registers first. */
+export function claimsGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'claims') ?? program.command('claims').description('Claims: deaths and work accidents, benefits, heirs, payouts');
+}

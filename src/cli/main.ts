@@ -32,17 +32,23 @@ import { registerBudgetCommands } from './budget-commands.js';
 import { registerCardCommands } from './card-commands.js';
 import { registerInvoiceCommands } from './invoice-commands.js';
 import { registerMemberCommands } from './member-commands.js';
+import { registerClaimPayoutCommands } from './claim-payout-commands.js';
+import { registerClaimRuleCommands } from './claim-rule-commands.js';
+import { registerClaimCommands } from './claim-commands.js';
+import { registerClaimReportCommands } from './claim-report-commands.js';
 import { ensureDemoProgrammes } from '../features/programmes/demo-programmes.js';
+import { ensureDemoClaims } from '../features/claims/demo-claims.js';
 import { UserError } from '../domain/user-error.js';
 
 async function runDemo(db: Db, opts: { size: number; seed: number; replace: boolean }) {
   const users = await ensureDemoUsers(db);
   const result = await loadDemo(db, { size: opts.size, seed: opts.seed, replace: opts.replace, onProgress: progressBar('Demo') });
   const programmes = await ensureDemoProgrammes(db);
+  const claims = await ensureDemoClaims(db);
   resetSyntheticCache();
   clearPublicSummaryCache();
   clearSummaryCache();
-  return { ...result, usersCreated: users.created, programmes: programmes.created, candidates: programmes.candidates };
+  return { ...result, usersCreated: users.created, programmes: programmes.created, candidates: programmes.candidates, claims };
 }
 
 const program = new Command()
@@ -227,6 +233,10 @@ registerBudgetCommands(program);
 registerCardCommands(program);
 registerInvoiceCommands(program);
 registerMemberCommands(program);
+registerClaimPayoutCommands(program);
+registerClaimRuleCommands(program);
+registerClaimCommands(program);
+registerClaimReportCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof DataDirLockedError) {

@@ -3,6 +3,7 @@ import { areasLoaded, DEFAULT_PROVINCE, loadProvince } from './areas/load.js';
 import { asSystem } from '../db/scope.js';
 import { DEMO_TARIFFS } from '../domain/tariff.js';
 import { LAPSE_RULES_IN_LAW } from '../domain/lapse-run.js';
+import { ensureClaimRulesInLaw } from './claims/rules-in-law.js';
 
 /**
  * The BPU tariffs of PP 44/2015 (and PP 50/2025's discount, which excludes APBD-paid people) on an
@@ -37,10 +38,15 @@ async function ensureLapseRules(db: Db, log: (msg: string) => void): Promise<voi
   log(`Loaded the lapse rule (${LAPSE_RULES_IN_LAW[0]!.unpaidMonths} unpaid months)`);
 }
 
-/** What every start needs: the reference areas of NTT and the contribution tariffs in law (first start only). */
+/**
+ * What every start needs: the reference areas of NTT, the contribution tariffs, lapse and claim rules in
+ * law and the holidays (first start only).
+ */
 export async function ensureReferenceData(db: Db, log: (msg: string) => void = () => undefined): Promise<void> {
   await ensureTariffs(db, log);
   await ensureLapseRules(db, log);
+  const claims = await ensureClaimRulesInLaw(db);
+  if (claims.length > 0) log(`Loaded the claim rules in law (${claims.join(', ')})`);
   if (await areasLoaded(db, DEFAULT_PROVINCE)) return;
   const c = await loadProvince(db, DEFAULT_PROVINCE);
   log(`Loaded Kemendagri areas of province ${c.province}: ${c.regencies} regencies, ${c.districts} districts, ${c.villages} villages`);

@@ -23,6 +23,14 @@ import { invoiceRoutes } from '../features/enrollment/invoice-routes.js';
 import { invoicePages } from '../web/pages/invoices.js';
 import { memberRoutes } from '../features/enrollment/member-routes.js';
 import { memberPages } from '../web/pages/members.js';
+import { claimDashboardRoutes } from '../features/claims/dashboard-routes.js';
+import { claimsDashboardPages } from '../web/pages/claims-dashboard.js';
+import { claimRulesRoutes } from '../features/claims/rules-routes.js';
+import { claimRulesPages } from '../web/pages/claim-rules.js';
+import { payoutRoutes } from '../features/claims/payout-routes.js';
+import { claimRoutes } from '../features/claims/routes.js';
+import { claimPages } from '../web/pages/claims.js';
+import { claimPayoutPages } from '../web/pages/claim-payouts.js';
 
 /** Every feature's routes, API and screens. A feature is added here and nowhere else. */
 export async function registerFeatures(app: FastifyInstance): Promise<void> {
@@ -50,5 +58,13 @@ export async function registerFeatures(app: FastifyInstance): Promise<void> {
   enrollmentPages(app);
   memberRoutes(app);
   memberPages(app);
+  claimDashboardRoutes(app);
+  claimsDashboardPages(app);
+  claimRulesRoutes(app);
+  claimRulesPages(app);
+  payoutRoutes(app);
+  claimRoutes(app);
+  claimPages(app);
+  claimPayoutPages(app);
   assetRoutes(app);
 }

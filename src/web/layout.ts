@@ -51,6 +51,7 @@ ${synthetic ? html`<div class="synthetic" role="note">${t(lang, 'synthetic_banne
       ${user && can(user.role, 'pledges.manage') ? nav('/pledges', lang === 'id' ? 'Pakta' : 'Pledges') : ''}
       ${user && can(user.role, 'intake.read') ? nav('/intake', t(lang, 'nav_intake')) : ''}
       ${user && can(user.role, 'claims.read') ? nav('/claims', lang === 'id' ? 'Klaim' : 'Claims') : ''}
+      ${user && !can(user.role, 'claims.read') && can(user.role, 'claims.confirm') ? nav('/claims/payouts', lang === 'id' ? 'Pembayaran klaim' : 'Claim payouts') : ''}
       ${nav('/publik', t(lang, 'nav_public'))}
       ${user ? nav('/account/password', t(lang, 'nav_account')) : ''}
     </ul>

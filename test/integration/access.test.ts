@@ -50,12 +50,99 @@ async function foreignInvoice(f: Fixture): Promise<number> {
   return foreignInvoiceId;
 }
 
+/** An Ende claim decided and paid (a payee, a batch, a transfer line): what the dashboard and letter probes aim at; made once. */
+let foreignPaidClaimId = 0;
+async function foreignPaidClaim(f: Fixture): Promise<number> {
+  if (foreignPaidClaimId) return foreignPaidClaimId;
+  foreignPaidClaimId = await asSystem(f.db, 'test', async (tx) => {
+    const [c] = await tx.query<{ id: number }>(
+      `INSERT INTO claim (claim_no, person_id, type, event_date, covered, coverage, entitlement, entitled_amount, status, approved_amount,
+                          documents_complete_at, sla_due, submitted_at, decided_at, paid_at, registered_by_label, decided_by_label, village_code)
+       VALUES ('PROBE-LETTER-1', $1, 'jkk_medical', '2026-02-10', true, '{}', '{}', 2500000, 'paid', 2500000,
+               '2026-02-12', '2026-02-17', '2026-02-13', '2026-02-16', '2026-02-18', 'ende.operator', 'ende.verifier', $2) RETURNING id`,
+      [f.foreignPersonId, f.foreignVillage],
+    );
+    const [p] = await tx.query<{ id: number }>(
+      `INSERT INTO claim_payee (claim_id, full_name, relation, amount, bank_name, bank_account, account_holder, village_code)
+       VALUES ($1, 'Fransiskus Wangge', 'peserta', 2500000, 'Bank NTT', '0012345678901', 'Fransiskus Wangge', $2) RETURNING id`,
+      [c!.id, f.foreignVillage],
+    );
+    const [b] = await tx.query<{ id: number }>(`INSERT INTO payout_batch (lines, amount, area_code, created_by_label) VALUES (1, 2500000, '53.08', 'test') RETURNING id`);
+    await tx.query(
+      `INSERT INTO payout_line (batch_id, claim_id, payee_id, reference, amount, bank_account, status, village_code) VALUES ($1, $2, $3, 'PROBE-LETTER-1-1', 2500000, '0012345678901', 'sent', $4)`,
+      [b!.id, c!.id, p!.id, f.foreignVillage],
+    );
+    return c!.id;
+  });
+  return foreignPaidClaimId;
+}
+
+/** Ende claims the lifecycle probes aim at: a draft with a document, a submitted one, and an heir; made once. */
+let foreignClaims: { draft: number; submitted: number; document: number; heir: number } | null = null;
+async function foreignClaimSet(f: Fixture): Promise<{ draft: number; submitted: number; document: number; heir: number }> {
+  foreignClaims ??= await asSystem(f.db, 'test', async (tx) => {
+    const claim = async (no: string, status: string) => {
+      const [c] = await tx.query<{ id: number }>(
+        `INSERT INTO claim (claim_no, person_id, type, event_date, covered, coverage, entitlement, entitled_amount, status, submitted_at, submitted_by_label, registered_by_label, village_code)
+         VALUES ($1, $2, 'jkk_temporary', '2026-03-02', true, '{}', '{}', 1500000, $3, CASE WHEN $3 = 'submitted' THEN now() END, CASE WHEN $3 = 'submitted' THEN 'ende.operator' END, 'ende.operator', $4) RETURNING id`,
+        [no, f.foreignPersonId, status, f.foreignVillage],
+      );
+      return c!.id;
+    };
+    const draft = await claim('PROBE-DRAFT-1', 'draft');
+    const submitted = await claim('PROBE-SUBMITTED-1', 'submitted');
+    const [d] = await tx.query<{ id: number }>(
+      `INSERT INTO claim_document (claim_id, kind, file_name, media_type, size_bytes, sha256, uploaded_by_label, village_code)
+       VALUES ($1, 'ktp_member', 'ktp.pdf', 'application/pdf', 9, 'probe', 'ende.operator', $2) RETURNING id`,
+      [draft, f.foreignVillage],
+    );
+    await tx.query(`INSERT INTO claim_document_content (document_id, content, village_code) VALUES ($1, '\\x255044462d312e340a'::bytea, $2)`, [d!.id, f.foreignVillage]);
+    const [h] = await tx.query<{ id: number }>(`INSERT INTO heir (person_id, full_name, relation, bank_name, bank_account) VALUES ($1, 'Maria Wangge', 'istri', 'Bank NTT', '0011002200') RETURNING id`, [f.foreignPersonId]);
+    return { draft, submitted, document: d!.id, heir: h!.id };
+  });
+  return foreignClaims;
+}
+async function claimStatus(f: Fixture, id: number): Promise<string> {
+  const [c] = await f.db.query<{ status: string }>('SELECT status FROM claim WHERE id = $1', [id]);
+  return c!.status;
+}
+
+/** Ende payouts (claims payouts probes): an approved claim not yet paid, and a batch with a failed transfer; made once. */
+let foreignPayout: { readyClaim: number; batch: number; failedLine: number; reference: string } | null = null;
+async function foreignPayouts(f: Fixture): Promise<{ readyClaim: number; batch: number; failedLine: number; reference: string }> {
+  foreignPayout ??= await asSystem(f.db, 'test', async (tx) => {
+    const claim = async (no: string) => {
+      const [c] = await tx.query<{ id: number }>(
+        `INSERT INTO claim (claim_no, person_id, type, event_date, covered, coverage, entitlement, entitled_amount, status, approved_amount, registered_by_label, village_code)
+         VALUES ($1, $2, 'jkk_temporary', '2026-02-10', true, '{}', '{}', 1000000, 'approved', 1000000, 'ende.operator', $3) RETURNING id`,
+        [no, f.foreignPersonId, f.foreignVillage],
+      );
+      const [p] = await tx.query<{ id: number }>(
+        `INSERT INTO claim_payee (claim_id, full_name, relation, amount, bank_name, bank_account, account_holder, village_code)
+         VALUES ($1, 'Fransiskus Wangge', 'peserta', 1000000, 'Bank NTT', '0012345678901', 'Fransiskus Wangge', $2) RETURNING id`,
+        [c!.id, f.foreignVillage],
+      );
+      return { claim: c!.id, payee: p!.id };
+    };
+    const ready = await claim('PROBE-PAYOUT-1');
+    const failed = await claim('PROBE-PAYOUT-2');
+    const [b] = await tx.query<{ id: number }>(`INSERT INTO payout_batch (lines, amount, area_code, created_by_label) VALUES (1, 1000000, '53.08', 'test') RETURNING id`);
+    const [l] = await tx.query<{ id: number }>(
+      `INSERT INTO payout_line (batch_id, claim_id, payee_id, reference, amount, bank_account, status, failure_reason, village_code)
+       VALUES ($1, $2, $3, 'LDG900000001', 1000000, '0012345678901', 'failed', 'probe', $4) RETURNING id`,
+      [b!.id, failed.claim, failed.payee, f.foreignVillage],
+    );
+    return { readyClaim: ready.claim, batch: b!.id, failedLine: l!.id, reference: 'LDG900000001' };
+  });
+  return foreignPayout;
+}
+
 /** Routes anyone may call: reference data, public aggregates, sign-in. Their answers carry no personal data. */
 const PUBLIC = new Set(['GET /api/health', 'GET /api/docs', 'POST /api/auth/login', 'GET /api/areas', 'GET /api/areas/:code', 'GET /api/public/summary', 'GET /api/cards/:token']);
 /** Routes about the caller's own account only: there is no foreign record to ask for. */
 const OWN_ACCOUNT = new Set(['POST /api/auth/logout', 'GET /api/auth/me', 'POST /api/auth/password']);
 /** Reference data for every signed-in user: programmes, quotas (aggregates), statistics, the blank template. */
-const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx', 'GET /api/programmes/:code/budget', 'GET /api/programmes/:code/scenarios']);
+const REFERENCE = new Set(['GET /api/programmes', 'GET /api/programmes/:code', 'GET /api/statistics', 'GET /api/intake/template.xlsx', 'GET /api/programmes/:code/budget', 'GET /api/programmes/:code/scenarios', 'GET /api/claims/rules', 'GET /api/claims/holidays', 'GET /api/claims/payout-layout']);
 
 /** A multipart upload of a one-line CSV, proposing for Ende. */
 function upload(c: Client, fields: Record<string, string>) {
@@ -166,6 +253,150 @@ const PROBES: Record<string, Probe> = {
     const boundary = '----lindungpakta';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="pakta.csv"\r\nContent-Type: text/csv\r\n\r\nKabupaten/Kota;Tahun Anggaran;Jumlah Pekerja;Nilai\n53.08;2026;1;1\n\r\n--${boundary}--\r\n`;
     return refusal(await c.request('POST', '/api/pledges/import', body, { 'content-type': `multipart/form-data; boundary=${boundary}` }));
+  },
+  // Claims dashboard and letters: Ende's paid claim, from Kupang.
+  'GET /api/claims/dashboard': async (f, c) => {
+    await foreignPaidClaim(f);
+    const narrowed = await c.request('GET', `/api/claims/dashboard?regency=${FOREIGN}`);
+    const res = await c.request('GET', '/api/claims/dashboard');
+    // Unfiltered, Ende must not appear at all (the regencies listed are the area's own and those with visible claims).
+    const body = res.statusCode === 200 ? (res.json() as { regencies: { regencyCode: string }[] }) : null;
+    return { res: narrowed, leaked: narrowed.statusCode < 400 || (body !== null && body.regencies.some((r) => r.regencyCode === FOREIGN)) };
+  },
+  'GET /api/claims/dashboard.xlsx': async (f, c) => {
+    await foreignPaidClaim(f);
+    return refusal(await c.request('GET', `/api/claims/dashboard.xlsx?regency=${FOREIGN}`));
+  },
+  'GET /api/claims/:id/letters/decision.pdf': async (f, c) => refusal(await c.request('GET', `/api/claims/${await foreignPaidClaim(f)}/letters/decision.pdf`)),
+  'GET /api/claims/:id/letters/payout.pdf': async (f, c) => refusal(await c.request('GET', `/api/claims/${await foreignPaidClaim(f)}/letters/payout.pdf`)),
+  // Claim rules and holidays: national data; a Kupang account may not add Ende's or remove the nation's.
+  'POST /api/claims/rules': async (f, c) => {
+    const res = await c.request('POST', '/api/claims/rules', { claimType: 'funeral', component: 'funeral', labelId: 'Probe', labelEn: 'Probe', amount: 1, validFrom: '2026-01-01', legalBasis: 'probe', areaCode: FOREIGN });
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM benefit_rule WHERE area_code = $1`, [FOREIGN]);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'POST /api/claims/holidays': async (f, c) => {
+    const res = await c.request('POST', '/api/claims/holidays', { day: '2026-04-20', name: 'Probe Ende', areaCode: FOREIGN });
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public_holiday WHERE name = 'Probe Ende'`);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'DELETE /api/claims/holidays/:day': async (f, c) => {
+    const res = await c.request('DELETE', `/api/claims/holidays/2026-12-25?name=${encodeURIComponent('Hari Raya Natal')}`);
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM public_holiday WHERE day = '2026-12-25'`);
+    return { res, leaked: res.statusCode < 400 || n!.n === 0 };
+  },
+  // The claim lifecycle: Ende's claims, documents and heirs, from Kupang.
+  'POST /api/claims/assess': async (_f, c) => refusal(await c.request('POST', '/api/claims/assess', { nik: '5308010101800003', type: 'jkm_death', eventDate: '2026-03-01' })),
+  'POST /api/claims': async (f, c) => {
+    const res = await c.request('POST', '/api/claims', { nik: '5308010101800003', type: 'jkm_death', eventDate: '2026-03-01', registerUncovered: true });
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM claim WHERE person_id = $1 AND type = 'jkm_death'`, [f.foreignPersonId]);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'GET /api/claims': async (f, c) => {
+    await foreignClaimSet(f);
+    const res = await c.request('GET', `/api/claims?area=${FOREIGN}`);
+    const all = await c.request('GET', '/api/claims');
+    const items = [res, all].flatMap((r) => (r.statusCode === 200 ? (r.json() as { items: { claimNo: string }[] }).items : []));
+    return { res: all, leaked: items.some((i) => i.claimNo.startsWith('PROBE-')) };
+  },
+  'POST /api/claims/search': async (f, c) => {
+    await foreignClaimSet(f);
+    const res = await c.request('POST', '/api/claims/search', { q: '5308010101800003' });
+    const items = res.statusCode === 200 ? (res.json() as { items: unknown[] }).items : [];
+    return { res, leaked: items.length > 0 };
+  },
+  'GET /api/claims/:id': async (f, c) => refusal(await c.request('GET', `/api/claims/${(await foreignClaimSet(f)).draft}`)),
+  'POST /api/claims/:id/complete': async (f, c) => {
+    const { draft } = await foreignClaimSet(f);
+    const res = await c.request('POST', `/api/claims/${draft}/complete`, {});
+    return { res, leaked: res.statusCode < 400 || (await claimStatus(f, draft)) !== 'draft' };
+  },
+  'POST /api/claims/:id/submit': async (f, c) => refusal(await c.request('POST', `/api/claims/${(await foreignClaimSet(f)).draft}/submit`, {})),
+  'POST /api/claims/:id/withdraw': async (f, c) => {
+    const { draft } = await foreignClaimSet(f);
+    const res = await c.request('POST', `/api/claims/${draft}/withdraw`, { reason: 'probe withdraw' });
+    return { res, leaked: res.statusCode < 400 || (await claimStatus(f, draft)) !== 'draft' };
+  },
+  'POST /api/claims/:id/decide': async (f, c) => {
+    const { submitted } = await foreignClaimSet(f);
+    const res = await c.request('POST', `/api/claims/${submitted}/decide`, { decision: 'reject', reason: 'probe reject' });
+    return { res, leaked: res.statusCode < 400 || (await claimStatus(f, submitted)) !== 'submitted' };
+  },
+  'POST /api/claims/:id/documents': async (f, c) => {
+    const { draft } = await foreignClaimSet(f);
+    const boundary = '----lindungclaimdoc';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nkk\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="kk.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 probe\r\n--${boundary}--\r\n`;
+    const res = await c.request('POST', `/api/claims/${draft}/documents`, body, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    const [n] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM claim_document WHERE claim_id = $1', [draft]);
+    return { res, leaked: res.statusCode < 400 || n!.n !== 1 };
+  },
+  'GET /api/claims/:id/documents/:documentId': async (f, c) => {
+    const { draft, document } = await foreignClaimSet(f);
+    return refusal(await c.request('GET', `/api/claims/${draft}/documents/${document}`));
+  },
+  'DELETE /api/claims/:id/documents/:documentId': async (f, c) => {
+    const { draft, document } = await foreignClaimSet(f);
+    const res = await c.request('DELETE', `/api/claims/${draft}/documents/${document}`);
+    const [n] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM claim_document WHERE id = $1', [document]);
+    return { res, leaked: res.statusCode < 400 || n!.n !== 1 };
+  },
+  'GET /api/persons/:id/heirs': async (f, c) => {
+    await foreignClaimSet(f);
+    return refusal(await c.request('GET', `/api/persons/${f.foreignPersonId}/heirs`));
+  },
+  'POST /api/persons/:id/heirs': async (f, c) => {
+    const res = await c.request('POST', `/api/persons/${f.foreignPersonId}/heirs`, { fullName: 'Probe Heir', relation: 'anak' });
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM heir WHERE full_name = 'Probe Heir'`);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'PATCH /api/heirs/:id': async (f, c) => {
+    const { heir } = await foreignClaimSet(f);
+    const res = await c.request('PATCH', `/api/heirs/${heir}`, { bankAccount: '0099999999', version: 1 });
+    const [h] = await f.db.query<{ bank_account: string }>('SELECT bank_account FROM heir WHERE id = $1', [heir]);
+    return { res, leaked: res.statusCode < 400 || h!.bank_account !== '0011002200' };
+  },
+  'DELETE /api/heirs/:id': async (f, c) => {
+    const { heir } = await foreignClaimSet(f);
+    const res = await c.request('DELETE', `/api/heirs/${heir}?version=1`);
+    const [n] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM heir WHERE id = $1', [heir]);
+    return { res, leaked: res.statusCode < 400 || n!.n !== 1 };
+  },
+  // Payouts: Ende's approved claim, batch and failed transfer, from Kupang.
+  'GET /api/claims/payouts/ready': async (f, c) => {
+    const fp = await foreignPayouts(f);
+    const res = await c.request('GET', '/api/claims/payouts/ready');
+    const body = res.statusCode === 200 ? (res.json() as { ready: { claimId: number }[]; retries: { id: number }[] }) : null;
+    return { res, leaked: body !== null && (body.ready.some((r) => r.claimId === fp.readyClaim) || body.retries.some((r) => r.id === fp.failedLine)) };
+  },
+  'POST /api/claims/payouts': async (f, c) => {
+    const fp = await foreignPayouts(f);
+    const res = await c.request('POST', '/api/claims/payouts', { claimIds: [fp.readyClaim] });
+    const [n] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payout_line WHERE claim_id = $1', [fp.readyClaim]);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'POST /api/claims/payouts/retry': async (f, c) => {
+    const fp = await foreignPayouts(f);
+    const res = await c.request('POST', '/api/claims/payouts/retry', { lines: [{ lineId: fp.failedLine }] });
+    const [n] = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payout_line WHERE retry_of = $1', [fp.failedLine]);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
+  },
+  'GET /api/claims/payouts': async (f, c) => {
+    const fp = await foreignPayouts(f);
+    const res = await c.request('GET', '/api/claims/payouts');
+    return { res, leaked: res.statusCode === 200 && (res.json() as { items: { id: number }[] }).items.some((b) => b.id === fp.batch) };
+  },
+  'GET /api/claims/payouts/:id': async (f, c) => refusal(await c.request('GET', `/api/claims/payouts/${(await foreignPayouts(f)).batch}`)),
+  'GET /api/claims/payouts/:id/file': async (f, c) => refusal(await c.request('GET', `/api/claims/payouts/${(await foreignPayouts(f)).batch}/file?format=csv`)),
+  'POST /api/claims/payouts/:id/confirmation': async (f, c) => {
+    const fp = await foreignPayouts(f);
+    const res = await fileUpload(c, `/api/claims/payouts/${fp.batch}/confirmation`, `Referensi;Status\n${fp.reference};GAGAL\n`);
+    const [b] = await f.db.query<{ sha: string | null }>('SELECT confirmation_sha256 AS sha FROM payout_batch WHERE id = $1', [fp.batch]);
+    return { res, leaked: res.statusCode < 400 || b!.sha !== null };
+  },
+  'PUT /api/claims/payout-layout': async (f, c) => {
+    const res = await c.request('PUT', '/api/claims/payout-layout', { columns: [{ header: 'Probe', field: 'reference' }, { header: 'Rek', field: 'bank_account' }, { header: 'Rp', field: 'amount' }] });
+    const [n] = await f.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM file_layout WHERE kind = 'bank_payout'`);
+    return { res, leaked: res.statusCode < 400 || n!.n > 0 };
   },
 };
 

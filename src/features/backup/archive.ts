@@ -30,6 +30,15 @@ export const SKIPPED_TABLES: readonly string[] = ['schema_migration', 'user_sess
  */
 export const ROW_ORDER: Readonly<Record<string, readonly string[]>> = { area: ['level', 'code'] };
 
+/**
+ * References checked by statement triggers instead of foreign keys (migration 009: bill and invoice
+ * lines, for speed), which the catalog's foreign keys do not show: the restore order needs them too.
+ */
+export const TRIGGER_REFERENCES: Readonly<Record<string, readonly string[]>> = {
+  bill_line: ['bill', 'membership'],
+  invoice_line: ['invoice', 'membership'],
+};
+
 export interface ArchiveHeader {
   format: typeof ARCHIVE_FORMAT;
   formatVersion: number;
@@ -183,7 +192,8 @@ export async function describeTables(q: Queryable): Promise<TableInfo[]> {
   // Topological order (Kahn), ties by name so the order is stable. Self-references are left to
   // ROW_ORDER; a cycle between tables (none in this schema) falls back to name order.
   const parents = new Map<string, Set<string>>([...names].map((n) => [n, new Set<string>()]));
-  for (const fk of fks) {
+  const references = [...fks, ...Object.entries(TRIGGER_REFERENCES).flatMap(([child, ps]) => ps.map((parent) => ({ child, parent })))];
+  for (const fk of references) {
     if (fk.child !== fk.parent && names.has(fk.child) && names.has(fk.parent)) parents.get(fk.child)!.add(fk.parent);
   }
   const ordered: TableInfo[] = [];

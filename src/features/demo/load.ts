@@ -82,6 +82,11 @@ export async function loadDemo(db: Db, opts: LoadDemoOptions = {}): Promise<Load
       const synthetic = 'SELECT id FROM person WHERE synthetic';
       const members = `SELECT id FROM membership WHERE person_id IN (${synthetic})`;
       await tx.query(`DELETE FROM duplicate_review WHERE person_id IN (${synthetic})`);
+      // The demo's claims and their payouts (documents and payees go with their claims).
+      const claims = `SELECT id FROM claim WHERE person_id IN (${synthetic})`;
+      await tx.query(`DELETE FROM payout_line WHERE claim_id IN (${claims})`);
+      await tx.query(`DELETE FROM payout_batch b WHERE NOT EXISTS (SELECT 1 FROM payout_line l WHERE l.batch_id = b.id)`);
+      await tx.query(`DELETE FROM claim WHERE person_id IN (${synthetic})`);
       await tx.query(`DELETE FROM bill_line WHERE membership_id IN (${members})`);
       await tx.query(`DELETE FROM submission_line WHERE membership_id IN (${members})`);
       await tx.query(`DELETE FROM invoice_line WHERE membership_id IN (${members})`);

@@ -64,6 +64,9 @@ export async function storeUpload(dataDir: string, source: string | Readable, ma
   const tmp = path.join(uploadDir(dataDir), `.incoming-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const hash = createHash('sha256');
   let bytes = 0;
+  // Opened before streaming, so that on failure the file is known to exist and can be removed.
+  const handle = await fs.promises.open(tmp, 'w');
+  const out = handle.createWriteStream();
   try {
     await pipeline(typeof source === 'string' ? fs.createReadStream(source) : source, async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
@@ -72,7 +75,7 @@ export async function storeUpload(dataDir: string, source: string | Readable, ma
         hash.update(chunk);
         yield chunk;
       }
-    }, fs.createWriteStream(tmp));
+    }, out);
     if (bytes === 0) {
       throw new UserError('invalid', 'file_empty', { id: 'Berkas kosong (0 byte). Pilih berkas yang berisi data.', en: 'The file is empty (0 bytes). Choose a file with data.' });
     }
@@ -80,6 +83,7 @@ export async function storeUpload(dataDir: string, source: string | Readable, ma
     await fs.promises.rename(tmp, uploadPath(dataDir, sha256));
     return { sha256, bytes };
   } catch (e) {
+    await handle.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }

@@ -76,6 +76,7 @@ export function programmePages(app: FastifyInstance): void {
   <li><a href="/programmes/${p.code}/report">${tr(lang, { id: 'Ringkasan per kabupaten/kota (XLSX, PDF)', en: 'Summary per regency (XLSX, PDF)' })}</a></li>
   <li><a href="/programmes/${p.code}/members">${tr(lang, { id: 'Peserta: non-aktif, berhenti, pengganti', en: 'Members: lapses, ends, replacements' })}</a></li>
   <li><a href="/programmes/${p.code}/budget">${tr(lang, { id: 'Anggaran, perkiraan dan skenario', en: 'Budget, forecast and scenarios' })}</a></li>
+  <li><a href="/claims/rules">${tr(lang, { id: 'Aturan santunan klaim dan hari libur', en: 'Claim benefit rules and public holidays' })}</a></li>
 </ul></nav>
 <h2>${tr(lang, { id: 'Anggaran', en: 'Budget' })}</h2>
 <dl class="facts" id="budget">
