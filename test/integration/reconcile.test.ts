@@ -192,6 +192,15 @@ describe('BPJS invoice reconciliation', () => {
     ]);
     expect(byLine[0]!.line_no).toBe(6);
     expect(byLine[2]!.full_name).toBe('Joséfina Bria');
+    // Each line known to us points at the membership it is about: ours on the bill, ours off the
+    // bill (ended, lapsed), another programme's; nobody's for a stranger or a line of two people.
+    const tied = await f.db.query<{ line_no: number; full_name: string | null; programme: string | null }>(
+      `SELECT l.line_no, p.full_name, g.code AS programme FROM invoice_line l LEFT JOIN membership m ON m.id = l.membership_id
+         LEFT JOIN person p ON p.id = m.person_id LEFT JOIN programme g ON g.id = m.programme_id WHERE l.invoice_id = $1 ORDER BY l.line_no`, [r.id]);
+    expect(tied.map((t) => [t.full_name, t.programme])).toEqual([
+      ['Peserta A1', 'NTT-2026'], ['Peserta A2', 'NTT-2026'], ['Joséfina Bria', 'NTT-2026'], ['Peserta A4', 'NTT-2026'], ['Peserta A4', 'NTT-2026'],
+      ['Peserta A5', 'NTT-2026'], ['Peserta E1', 'NTT-2026'], ['Peserta L1', 'NTT-2026'], [null, null], ['Peserta O1', 'MABAR-2026'], [null, null], [null, null],
+    ]);
   });
 
   it('refuses the same file twice', async () => {

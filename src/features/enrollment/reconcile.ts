@@ -93,11 +93,11 @@ WITH by_kpj AS (
     LEFT JOIN by_kpj k ON k.kpj = i.kpj
     LEFT JOIN person n ON n.nik = i.nik
 ), ranked AS (
-  SELECT w.*, row_number() OVER (PARTITION BY coalesce('p' || w.person_id, 'k' || w.kpj, 'n' || w.nik) ORDER BY w.line_no) AS nth
+  -- The same person, else the same KPJ, else the same NIK: keyed by the person's id first, so the
+  -- sort compares numbers and builds a text key only for the few lines of nobody we know.
+  SELECT w.*, row_number() OVER (PARTITION BY w.person_id, CASE WHEN w.person_id IS NULL THEN coalesce('k' || w.kpj, 'n' || w.nik) END ORDER BY w.line_no) AS nth
     FROM who w
 ), ours AS (${ours('$2')}
-), mine AS (
-  SELECT person_id, max(id) AS membership_id FROM membership WHERE programme_id = $3 GROUP BY person_id
 ), other AS (
   SELECT m.person_id, max(m.id) AS membership_id
     FROM coverage_period c JOIN membership m ON m.id = c.membership_id
@@ -105,7 +105,10 @@ WITH by_kpj AS (
    GROUP BY m.person_id
 )
 SELECT $1::bigint, r.line_no, r.kpj, r.nik, r.full_name, r.amount,
-       coalesce(o.membership_id, x.membership_id, mi.membership_id),
+       -- Our membership of someone not on the bill is looked up only for those lines (a few
+       -- thousand), by index, instead of grouping every membership of the programme.
+       coalesce(o.membership_id, x.membership_id,
+                CASE WHEN r.person_id IS NOT NULL THEN (SELECT max(m.id) FROM membership m WHERE m.person_id = r.person_id AND m.programme_id = $3) END),
        CASE WHEN r.nth = 1 THEN o.amount END,
        CASE WHEN r.nth > 1 THEN 'duplicate_line'
             WHEN r.person_id IS NULL THEN 'unknown'
@@ -114,8 +117,7 @@ SELECT $1::bigint, r.line_no, r.kpj, r.nik, r.full_name, r.amount,
             ELSE 'billed_not_active' END
   FROM ranked r
   LEFT JOIN ours o ON o.person_id = r.person_id
-  LEFT JOIN other x ON x.person_id = r.person_id
-  LEFT JOIN mine mi ON mi.person_id = r.person_id`;
+  LEFT JOIN other x ON x.person_id = r.person_id`;
 
 const NOT_ON_INVOICE = `NOT EXISTS (SELECT 1 FROM invoice_line l WHERE l.invoice_id = $2 AND l.membership_id = o.membership_id AND l.finding IN ('match', 'amount_differs'))`;
 
