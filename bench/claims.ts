@@ -269,6 +269,14 @@ export async function runClaims(opts: ClaimsOptions): Promise<ShapeResult[]> {
       add('api filtered', 'province 53', null, get('/api/claims/dashboard?regency=53.10&type=jkm_death&from=2025-01-01&to=2025-12-31', province), perShape);
       add('xlsx', 'province 53', null, get('/api/claims/dashboard.xlsx', province), Math.max(2, Math.ceil(perShape / 10)));
       if (confirmedId) add('decision letter', 'province 53', null, get(`/api/claims/${confirmedId}/letters/decision.pdf`, province), Math.ceil(perShape / 5));
+      // Baselines in the same run, as the database owner without row-level security: one member's
+      // coverage rows by NIK (what an entitlement must read at least), and one pass over the claims
+      // grouped by regency, type and status (what the dashboard must read at least).
+      add('baseline: coverage by NIK', 'owner, no RLS', null, () => db.query(
+        `SELECT c.from_date, c.to_date FROM person p JOIN membership m ON m.person_id = p.id JOIN coverage_period c ON c.membership_id = m.id WHERE p.nik = $1`,
+        [question().nik]), perShape);
+      add('baseline: claims grouped', 'owner, no RLS', null, () => db.query(
+        `SELECT left(village_code, 5) AS regency, type, status, count(*), sum(approved_amount) FROM claim GROUP BY 1, 2, 3`), perShape);
       shuffle(jobs, rng(7));
       for (const key of new Set(jobs.map((j) => `${j.shape}|${j.actor}`))) await jobs.find((j) => `${j.shape}|${j.actor}` === key)!.run();
       const times = new Map<string, number[]>();
@@ -286,7 +294,7 @@ export async function runClaims(opts: ClaimsOptions): Promise<ShapeResult[]> {
         const [shape, who] = key.split('|') as [string, string];
         return { engine, shape, actor: who, target: targets.get(key) ?? null, ...stats(ms) };
       });
-      const order = ['entitlement', 'entitlement http', 'page', 'api', 'api filtered', 'xlsx', 'decision letter'];
+      const order = ['entitlement', 'entitlement http', 'baseline: coverage by NIK', 'page', 'api', 'api filtered', 'xlsx', 'decision letter', 'baseline: claims grouped'];
       results.sort((a, b) => order.indexOf(a.shape) - order.indexOf(b.shape) || a.actor.localeCompare(b.actor));
       printTable(`claims on ${engine}, ${members.toLocaleString('en')} members, ${n.toLocaleString('en')} claims (targets: entitlement p95 ≤ ${ENTITLEMENT_TARGET_MS} ms, dashboard page p95 ≤ ${DASHBOARD_TARGET_MS} ms); ${contentionText(c)}`,
         ['shape', 'as', 'n', 'p50 ms', 'p95 ms', 'max ms', 'verdict'],

@@ -57,8 +57,9 @@ async function openOrBuild(engine: Engine, size: number): Promise<{ db: Db; pg: 
   if (exists) {
     try {
       const opened = await open(engine, dir);
-      const [p] = await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM programme WHERE code = $1', [CODE]);
-      if (p?.n === 1) return { ...opened, builtMs: null };
+      // Bills are the build's last rows: a build cut off earlier (the programme but no members) is redone.
+      const [p] = await opened.db.query<{ n: number }>('SELECT count(*)::int AS n FROM bill b JOIN programme p ON p.id = b.programme_id WHERE p.code = $1', [CODE]);
+      if ((p?.n ?? 0) > 0) return { ...opened, builtMs: null };
       await opened.db.close();
       await opened.pg?.stop();
       log(`summary: ${engine}: ${dir} is incomplete — building it again`);
