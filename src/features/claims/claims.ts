@@ -372,8 +372,14 @@ const HIDDEN_HISTORY = new Set(['content', 'updated_at', 'created_at', 'version'
 
 async function claimHistory(tx: Queryable, claimId: number, personId: number): Promise<ClaimHistoryEntry[]> {
   const rows = await tx.query<{ id: number; at: Date | string; actor_label: string; table_name: string; op: 'I' | 'U' | 'D'; row_key: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }>(
-    `SELECT id, at, actor_label, table_name, op, row_key, before, after FROM audit_history
-      WHERE subject = $1 OR (subject = $2 AND table_name = 'claim' AND row_key = $3)
+    // Two index reads by subject merged, not one OR: with an OR the planner walks the whole history
+    // backwards by id (2 s per claim at a million members).
+    `SELECT * FROM (
+       (SELECT id, at, actor_label, table_name, op, row_key, before, after FROM audit_history
+         WHERE subject = $1 ORDER BY id DESC LIMIT 200)
+       UNION ALL
+       (SELECT id, at, actor_label, table_name, op, row_key, before, after FROM audit_history
+         WHERE subject = $2 AND table_name = 'claim' AND row_key = $3 ORDER BY id DESC LIMIT 200)) h
       ORDER BY id DESC LIMIT 200`,
     [`claim:${claimId}`, `person:${personId}`, String(claimId)],
   );
