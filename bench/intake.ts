@@ -912,6 +912,8 @@ function memoryWatch(pgDir: string | null) {
   }, 50);
   const t2 = pgDir ? setInterval(() => (pgPeakKb = Math.max(pgPeakKb, pgServerAnonKb(pgDir) ?? 0)), 500) : null;
   return {
+    /** "rss N MiB, peak N MiB" so far: which phase raises the peak. */
+    sofar: () => `rss ${Math.round(process.memoryUsage().rss / 1024 ** 2)} MiB, peak ${Math.round(Math.max(peakKb, statusKb('VmHWM') ?? 0) / 1024)} MiB`,
     stop() {
       clearInterval(t1);
       if (t2) clearInterval(t2);
@@ -989,12 +991,12 @@ async function runPipeline(reg: Target, filePath: string, format: 'csv' | 'xlsx'
     onProgress: (p, done) => {
       if (phaseAt[p] === undefined) {
         phaseAt[p] = performance.now();
-        log(`intake: ${reg.engine}: phase ${p} starts at ${round((phaseAt[p] - t0) / 1000, 1)} s`);
+        log(`intake: ${reg.engine}: phase ${p} starts at ${round((phaseAt[p] - t0) / 1000, 1)} s (${mem.sofar()})`);
       }
       phase = p;
       if (performance.now() - lastLog > 10_000) {
         lastLog = performance.now();
-        log(`intake: ${reg.engine}: ${p} ${done.toLocaleString('en')}`);
+        log(`intake: ${reg.engine}: ${p} ${done.toLocaleString('en')} (${mem.sofar()})`);
       }
     },
   });

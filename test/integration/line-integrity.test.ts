@@ -1,7 +1,8 @@
 /**
- * Bill and invoice lines keep their references (migration 009 checks them per statement instead
- * of by foreign keys): unknown bills, invoices or memberships are refused, a deleted bill takes its
- * lines, a billed membership cannot be deleted.
+ * Bill and invoice lines, and intake staging rows, keep their references (migrations 009 and 011
+ * check them per statement instead of by foreign keys): unknown bills, invoices, memberships or
+ * batches are refused, a deleted bill (batch) takes its lines (rows), a billed membership cannot be
+ * deleted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSystem } from '../../src/db/scope.js';
@@ -59,5 +60,31 @@ describe('bill and invoice lines', () => {
     const left = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_line WHERE membership_id = $1', [membershipId]);
     expect(left[0]!.n).toBe(0);
     expect(await sqlState((tx) => tx.query('DELETE FROM membership WHERE id = $1', [membershipId]))).toBeNull();
+  });
+});
+
+describe('intake staging rows', () => {
+  const stage = (tx: Queryable, batchId: number, rowNo: number) =>
+    tx.query(`INSERT INTO intake_row (batch_id, row_no, raw, full_name, status) VALUES ($1, $2, '["x"]', 'Maria Bere', 'eligible')`, [batchId, rowNo]);
+
+  it('refuses a row of a batch that does not exist, and a deleted batch takes its rows and their reviews along', async () => {
+    expect(await sqlState((tx) => stage(tx, 999999999, 1))).toBe('23503');
+    const batchId = await asSystem(f.db, 'test', async (tx) => {
+      const [b] = await tx.query<{ id: number }>(
+        `INSERT INTO intake_batch (programme_id, area_code, source, status, created_by_label)
+         SELECT id, '53', 'form', 'checked', 'test' FROM programme WHERE code = 'NTT-2026' RETURNING id`,
+      );
+      await stage(tx, b!.id, 1);
+      await stage(tx, b!.id, 2);
+      await tx.query(`INSERT INTO duplicate_review (batch_id, row_no, other_row_no, score, evidence) VALUES ($1, 2, 1, 0.9, '[]')`, [b!.id]);
+      return b!.id;
+    });
+    expect(await sqlState((tx) => tx.query('UPDATE intake_row SET batch_id = 999999999 WHERE batch_id = $1', [batchId]))).toBe('23503');
+    expect(await sqlState((tx) => tx.query('DELETE FROM intake_batch WHERE id = $1', [batchId]))).toBeNull();
+    const [left] = await f.db.query<{ rows: number; reviews: number }>(
+      'SELECT (SELECT count(*) FROM intake_row WHERE batch_id = $1)::int AS rows, (SELECT count(*) FROM duplicate_review WHERE batch_id = $1)::int AS reviews',
+      [batchId],
+    );
+    expect(left).toEqual({ rows: 0, reviews: 0 });
   });
 });

@@ -31,12 +31,13 @@ export const SKIPPED_TABLES: readonly string[] = ['schema_migration', 'user_sess
 export const ROW_ORDER: Readonly<Record<string, readonly string[]>> = { area: ['level', 'code'] };
 
 /**
- * References checked by statement triggers instead of foreign keys (migration 009: bill and invoice
- * lines, for speed), which the catalog's foreign keys do not show: the restore order needs them too.
+ * References checked by statement triggers instead of foreign keys (migrations 009 and 011: bill and
+ * invoice lines, staging rows; for speed), which the catalog's foreign keys do not show: the restore order needs them too.
  */
 export const TRIGGER_REFERENCES: Readonly<Record<string, readonly string[]>> = {
   bill_line: ['bill', 'membership'],
   invoice_line: ['invoice', 'membership'],
+  intake_row: ['intake_batch'],
 };
 
 export interface ArchiveHeader {
