@@ -913,7 +913,11 @@ function memoryWatch(pgDir: string | null) {
   const t2 = pgDir ? setInterval(() => (pgPeakKb = Math.max(pgPeakKb, pgServerAnonKb(pgDir) ?? 0)), 500) : null;
   return {
     /** "rss N MiB, peak N MiB" so far: which phase raises the peak. */
-    sofar: () => `rss ${Math.round(process.memoryUsage().rss / 1024 ** 2)} MiB, peak ${Math.round(Math.max(peakKb, statusKb('VmHWM') ?? 0) / 1024)} MiB`,
+    sofar: () => {
+      const m = process.memoryUsage();
+      const mib = (b: number) => Math.round(b / 1024 ** 2);
+      return `rss ${mib(m.rss)} MiB (main heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}, external ${mib(m.external)}), peak ${Math.round(Math.max(peakKb, statusKb('VmHWM') ?? 0) / 1024)} MiB`;
+    },
     stop() {
       clearInterval(t1);
       if (t2) clearInterval(t2);

@@ -532,19 +532,27 @@ export function fuzzySql(): { registry: string; unsuggested: string; inFile: str
       WHERE ${rowsOf(NIK_ONLY_ERROR)} AND NOT r.problems @> '[{"code": "nik_registry_match"}]'`;
   // Within the file: the same person twice under different NIKs (hash joins on the batch). Duplicates
   // inside a file come from one operator's area: the birth date block stays within the regency.
-  const inFile = `SELECT DISTINCT ON (row_no, other_id) * FROM (
-       SELECT ${rowCols}, o.row_no AS other_id, o.nik AS o_nik, o.full_name AS o_name, o.birth_date AS o_birth, o.sex AS o_sex, o.village_code AS o_village
-         FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
+  // The self-joins sort the file's open rows by their keys: on narrow copies of those rows (k), not
+  // on the staging rows with their raw cells, then only the pairs fetch their rows (1M-row file on
+  // PGlite: 9.8 s of wide sorts before).
+  const inFile = `WITH k AS MATERIALIZED (
+       SELECT row_no, nik, birth_date, name_norm, village_code, person_id IS NULL AND full_name IS NOT NULL AND row_no BETWEEN $2 AND $3 AS open_row
+         FROM intake_row WHERE batch_id = $1 AND status IN ('eligible', 'ineligible', 'review')),
+     pairs AS (
+       SELECT r.row_no, o.row_no AS other_id
+         FROM k r JOIN k o ON o.row_no < r.row_no
               AND o.birth_date = r.birth_date AND left(o.name_norm, 3) = left(r.name_norm, 3) AND left(o.village_code, 5) = left(r.village_code, 5)
               AND o.nik <> r.nik AND ${nameOrPlace('o.name_norm', 'left(o.village_code, 8)')}
-        WHERE ${rowsOf(open)} AND o.status IN ('eligible', 'ineligible', 'review')
-       UNION ALL
-       SELECT ${rowCols}, o.row_no, o.nik, o.full_name, o.birth_date, o.sex, o.village_code
-         FROM intake_row r JOIN intake_row o ON o.batch_id = r.batch_id AND o.row_no < r.row_no
+        WHERE r.open_row
+       UNION
+       SELECT r.row_no, o.row_no
+         FROM k r JOIN k o ON o.row_no < r.row_no
               AND left(o.village_code, 8) = left(r.village_code, 8) AND o.name_norm = r.name_norm AND o.nik <> r.nik
               AND ${datesClose('o.birth_date')}
-        WHERE ${rowsOf(open)} AND o.status IN ('eligible', 'ineligible', 'review')
-     ) c`;
+        WHERE r.open_row)
+     SELECT ${rowCols}, o.row_no AS other_id, o.nik AS o_nik, o.full_name AS o_name, o.birth_date AS o_birth, o.sex AS o_sex, o.village_code AS o_village
+       FROM pairs x JOIN intake_row r ON r.batch_id = $1 AND r.row_no = x.row_no
+            JOIN intake_row o ON o.batch_id = $1 AND o.row_no = x.other_id`;
   return { registry, unsuggested, inFile };
 }
 
