@@ -530,7 +530,7 @@ export function fuzzySql(): { registry: string; unsuggested: string; inFile: str
   const unsuggested = `SELECT ${rowCols}, ${personCols}
        FROM intake_row r JOIN person p ON p.birth_date = ANY (ARRAY[r.birth_date, ${swapped}]) AND p.district_code = left(r.village_code, 8)
       WHERE ${rowsOf(NIK_ONLY_ERROR)} AND NOT r.problems @> '[{"code": "nik_registry_match"}]'`;
-  // Within the file: the same person twice under different NIKs (hash joins on the batch). Duplicates
+  // Within the file: the same person twice under different NIKs. Duplicates
   // inside a file come from one operator's area: the birth date block stays within the regency.
   // The self-joins sort the file's open rows by their keys: on narrow copies of those rows (k), not
   // on the staging rows with their raw cells, then only the pairs fetch their rows (1M-row file on
