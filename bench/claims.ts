@@ -17,6 +17,7 @@
  *                      random members (covered, lapsed, before cover), every type   (target p95 ≤ 50 ms)
  *   entitlement http   the API route for it when the claims routes have one (found by its URL)
  *   page               GET /claims/dashboard as province (53) and regency (53.01)   (target p95 ≤ 200 ms)
+ *   claim page         GET /claims/:id of random claims as province (no target; reported)
  *   api, api filtered  GET /api/claims/dashboard (all; one regency and type)
  *   xlsx               the export (every claim under the filter; fewer requests)
  *   letter             a decision letter PDF of a confirmed claim
@@ -265,6 +266,11 @@ export async function runClaims(opts: ClaimsOptions): Promise<ShapeResult[]> {
       }, perShape);
       add('page', 'province 53', DASHBOARD_TARGET_MS, get('/claims/dashboard', province), perShape);
       add('page', 'regency 53.01', DASHBOARD_TARGET_MS, get('/claims/dashboard', kupang), perShape);
+      // One claim's page (its coverage, amounts, heirs, documents and history): the history read is
+      // what a one-claim page must not walk the whole history for (it did, 2 s at 1M, until 0e9ba8e).
+      const claimIds = (await db.query<{ id: number }>('SELECT id FROM claim ORDER BY id')).map((r) => Number(r.id));
+      const pickClaim = rng(5);
+      if (claimIds.length) add('claim page', 'province 53', null, () => get(`/claims/${claimIds[Math.floor(pickClaim() * claimIds.length)]}`, province)(), perShape);
       add('api', 'province 53', null, get('/api/claims/dashboard', province), perShape);
       add('api filtered', 'province 53', null, get('/api/claims/dashboard?regency=53.10&type=jkm_death&from=2025-01-01&to=2025-12-31', province), perShape);
       add('xlsx', 'province 53', null, get('/api/claims/dashboard.xlsx', province), Math.max(2, Math.ceil(perShape / 10)));
@@ -294,7 +300,7 @@ export async function runClaims(opts: ClaimsOptions): Promise<ShapeResult[]> {
         const [shape, who] = key.split('|') as [string, string];
         return { engine, shape, actor: who, target: targets.get(key) ?? null, ...stats(ms) };
       });
-      const order = ['entitlement', 'entitlement http', 'baseline: coverage by NIK', 'page', 'api', 'api filtered', 'xlsx', 'decision letter', 'baseline: claims grouped'];
+      const order = ['entitlement', 'entitlement http', 'baseline: coverage by NIK', 'page', 'claim page', 'api', 'api filtered', 'xlsx', 'decision letter', 'baseline: claims grouped'];
       results.sort((a, b) => order.indexOf(a.shape) - order.indexOf(b.shape) || a.actor.localeCompare(b.actor));
       printTable(`claims on ${engine}, ${members.toLocaleString('en')} members, ${n.toLocaleString('en')} claims (targets: entitlement p95 ≤ ${ENTITLEMENT_TARGET_MS} ms, dashboard page p95 ≤ ${DASHBOARD_TARGET_MS} ms); ${contentionText(c)}`,
         ['shape', 'as', 'n', 'p50 ms', 'p95 ms', 'max ms', 'verdict'],
