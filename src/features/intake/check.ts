@@ -462,9 +462,7 @@ async function matchFuzzy(db: Db, batch: BatchInfo, ctx: FuzzyContext, opts: Che
     if (pairs.length > 0) await writeMatches(tx, batch, ctx, await scorePairs(tx, batch, pairs, 'person'));
   });
   await asSystem(db, 'intake', async (tx) => {
-    // The file's own pairs sort and join every open row of the batch twice: with 4 MB per sort they
-    // spill to disk in many runs. EXPERIMENT
-    await tx.exec(`${NO_JIT}; SET LOCAL work_mem = '64MB'`);
+    await tx.exec(NO_JIT);
     await tx.query(`DECLARE intake_in_file NO SCROLL CURSOR FOR ${sql.inFile}`, [batch.id, range.lo, range.hi, ctx.nikColumn]);
     const fetch = () => {
       const p = tx.query<PairRow>(`FETCH ${FUZZY_CHUNK_ROWS} FROM intake_in_file`);
