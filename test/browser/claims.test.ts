@@ -6,66 +6,43 @@
  * confirmation; the claim ends confirmed, with its decision letter as PDF.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { todayInNtt } from '../../src/clock.js';
 import { asSystem } from '../../src/db/scope.js';
 import { addDays } from '../../src/domain/billing.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { PASSWORD, username } from '../helpers/app.js';
-import { signInThroughForm, startWebServer, type WebServer } from '../helpers/web-server.js';
+import { username } from '../helpers/app.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 
-let server: WebServer;
-let browser: Browser;
-let tmp: string;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite('browser-claims');
+const { signedIn } = suite;
 const NIK = '5301011207700001';
 const EVENT = addDays(todayInNtt(), -10);
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer('browser-claims'), launchBrowser()]);
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lindung-browser-claims-'));
   // A fisherman of Kupang, an active member of NTT-2026 since January (as the BPJS answer leaves him).
-  await asSystem(server.fixture.db, 'test', async (tx) => {
+  await asSystem(suite.server.fixture.db, 'test', async (tx) => {
     const [p] = await tx.query<{ id: number }>(
       `INSERT INTO person (nik, full_name, birth_date, sex, village_code, occupation, marital_status) VALUES ($1, 'Yohanis Bria', '1970-07-12', 'L', $2, 'nelayan', 'kawin') RETURNING id`,
-      [NIK, server.fixture.homeVillage],
+      [NIK, suite.server.fixture.homeVillage],
     );
     const [m] = await tx.query<{ id: number }>(
       `INSERT INTO membership (programme_id, person_id, state, village_code, kpj, effective_date, coverage_start)
        SELECT id, $1, 'active', $2, '26000000001', coverage_start, coverage_start FROM programme WHERE code = 'NTT-2026' RETURNING id`,
-      [p!.id, server.fixture.homeVillage],
+      [p!.id, suite.server.fixture.homeVillage],
     );
     await tx.query(`INSERT INTO coverage_period (membership_id, from_date) SELECT $1, coverage_start FROM programme WHERE code = 'NTT-2026'`, [m!.id]);
   });
 });
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function signedIn(user: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signInThroughForm(page, server, user, PASSWORD);
-  return page;
-}
 
 const step = (page: Page, action: string) => page.locator(`form:has(input[name="action"][value="${action}"]) button[type="submit"]`).first();
 
 describe('a claim in the browser', () => {
   it('takes a death from registration to the bank\'s confirmation', async () => {
     const operator = await signedIn(username('regency_operator'));
-    await operator.goto(server.url('/claims'));
-    await operator.goto(server.url('/claims/new'));
+    await operator.goto(suite.server.url('/claims'));
+    await operator.goto(suite.server.url('/claims/new'));
     await operator.fill('#nik', NIK);
     await operator.selectOption('#type', 'jkm_death');
     await operator.fill('#eventDate', EVENT);
@@ -118,7 +95,7 @@ describe('a claim in the browser', () => {
     expect(await verifier.innerText('#payee-list')).toContain('Rp42.000.000');
 
     const finance = await signedIn(username('finance_officer'));
-    await finance.goto(server.url('/claims/payouts'));
+    await finance.goto(suite.server.url('/claims/payouts'));
     await finance.locator('#create-batch button[name="all"][value="1"]').click();
     await finance.waitForURL(/\/claims\/payouts\/\d+/);
     const [download] = await Promise.all([finance.waitForEvent('download'), finance.click('#batch-downloads a[href$="file.csv"]')]);
@@ -130,10 +107,10 @@ describe('a claim in the browser', () => {
 
     // Bank NTT's answer, as its liaison loads it.
     const bank = await signedIn(username('bank_liaison'));
-    await bank.goto(server.url('/'));
+    await bank.goto(suite.server.url('/'));
     await bank.click('nav a[href="/claims/payouts"]');
     await bank.goto(batchUrl);
-    const answer = path.join(tmp, 'konfirmasi.csv');
+    const answer = path.join(suite.tmp, 'konfirmasi.csv');
     fs.writeFileSync(answer, `Referensi;Status;Referensi Bank\n${reference};BERHASIL;NTT2026112400001\n`);
     await bank.setInputFiles('#confirmation-form input[type="file"]', answer);
     await bank.click('#confirmation-form button[type="submit"]');
@@ -141,7 +118,7 @@ describe('a claim in the browser', () => {
 
     await operator.goto(claimUrl);
     expect(await operator.getAttribute('[data-testid="claim-status"]', 'data-status')).toBe('confirmed');
-    const letter = await operator.request.get(server.url(`${new URL(claimUrl).pathname}/letters/decision.pdf`));
+    const letter = await operator.request.get(suite.server.url(`${new URL(claimUrl).pathname}/letters/decision.pdf`));
     expect(letter.status()).toBe(200);
     expect((await letter.body()).subarray(0, 5).toString()).toBe('%PDF-');
   });

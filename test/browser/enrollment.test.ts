@@ -4,60 +4,36 @@
  * why, and finance computes a month's bill and records its SP2D.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
 import { PASSWORD, username } from '../helpers/app.js';
-import { signInThroughForm, startWebServer, type WebServer } from '../helpers/web-server.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 import { asSystem } from '../../src/db/scope.js';
 import { addUser } from '../../src/features/users/users.js';
 
-let server: WebServer;
-let browser: Browser;
-let tmp: string;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite('browser-enrollment');
+const { signedIn } = suite;
 const NIKS = ['5301014404880001', '5301014404880002', '5301014404880003', '5301014404880004'];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer('browser-enrollment'), launchBrowser()]);
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lindung-browser-enrollment-'));
   // Four approved candidates of NTT-2026 in Kupang, as intake leaves them; the province's finance officer.
-  await asSystem(server.fixture.db, 'test', async (tx) => {
+  await asSystem(suite.server.fixture.db, 'test', async (tx) => {
     await addUser(tx, { username: 'ntt.keuangan', fullName: 'Keuangan Provinsi', role: 'finance_officer', areaCode: '53', password: PASSWORD });
     for (const [i, nik] of NIKS.entries()) {
       const [p] = await tx.query<{ id: number }>(
         `INSERT INTO person (nik, full_name, birth_date, sex, village_code, occupation) VALUES ($1, $2, '1988-04-04', 'P', $3, 'penenun') RETURNING id`,
-        [nik, `Ibu Tenun ${'ABCD'[i]}`, server.fixture.homeVillage],
+        [nik, `Ibu Tenun ${'ABCD'[i]}`, suite.server.fixture.homeVillage],
       );
-      await tx.query(`INSERT INTO membership (programme_id, person_id, state, village_code) SELECT id, $1, 'candidate', $2 FROM programme WHERE code = 'NTT-2026'`, [p!.id, server.fixture.homeVillage]);
+      await tx.query(`INSERT INTO membership (programme_id, person_id, state, village_code) SELECT id, $1, 'candidate', $2 FROM programme WHERE code = 'NTT-2026'`, [p!.id, suite.server.fixture.homeVillage]);
     }
   });
 });
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function signedIn(user: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signInThroughForm(page, server, user, PASSWORD);
-  return page;
-}
 
 describe('enrollment in the browser', () => {
   it('province submits Kupang\'s candidates; the BPJS liaison exchanges the files; the regency sees the rejection', async () => {
     const province = await signedIn(username('province_officer'));
-    await province.goto(server.url('/programmes/NTT-2026'));
+    await province.goto(suite.server.url('/programmes/NTT-2026'));
     await province.click('#programme-work a[href="/programmes/NTT-2026/submissions"]');
     const row = province.locator('#candidates-to-submit tbody tr', { hasText: '53.01' });
     expect(await row.locator('td.num').innerText()).toBe('4');
@@ -66,10 +42,10 @@ describe('enrollment in the browser', () => {
     expect(await province.innerText('.notice')).toMatch(/Batch #\d+ dibuat: 4 orang/);
 
     const liaison = await signedIn(username('bpjs_liaison'));
-    await liaison.goto(server.url('/programmes/NTT-2026/submissions'));
+    await liaison.goto(suite.server.url('/programmes/NTT-2026/submissions'));
     const batch = liaison.locator('#batches tbody tr').first();
     const [download] = await Promise.all([liaison.waitForEvent('download'), batch.locator('a', { hasText: 'XLSX' }).click()]);
-    const file = path.join(tmp, 'pengajuan.xlsx');
+    const file = path.join(suite.tmp, 'pengajuan.xlsx');
     await download.saveAs(file);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
@@ -78,7 +54,7 @@ describe('enrollment in the browser', () => {
     expect(sent.sort()).toEqual(NIKS);
 
     // BPJS's answer as a branch writes it: `;`, DITERIMA/DITOLAK, TMT as dd/mm/yyyy.
-    const answer = path.join(tmp, 'jawaban.csv');
+    const answer = path.join(suite.tmp, 'jawaban.csv');
     fs.writeFileSync(answer, ['NIK;KPJ;Status;TMT;Keterangan', ...sent.map((nik, i) => (i === 3 ? `${nik};;DITOLAK;;Data KTP tidak sesuai Dukcapil` : `${nik};2601000000${i};DITERIMA;01/03/2026;`))].join('\r\n'));
     await batch.locator('input[type="file"]').setInputFiles(answer);
     await batch.locator('form button[type="submit"]').click();
@@ -87,7 +63,7 @@ describe('enrollment in the browser', () => {
     expect(await liaison.locator('#batches tbody tr').first().innerText()).toContain('sudah dijawab');
 
     const regency = await signedIn(username('regency_operator'));
-    await regency.goto(server.url('/programmes/NTT-2026/submissions'));
+    await regency.goto(suite.server.url('/programmes/NTT-2026/submissions'));
     const rejected = await regency.innerText('#rejected');
     expect(rejected).toContain('Ibu Tenun D');
     expect(rejected).toContain('Data KTP tidak sesuai Dukcapil');
@@ -98,7 +74,7 @@ describe('enrollment in the browser', () => {
   it('finance computes March\'s bill for the three members and records its SP2D', async () => {
     // The bill is the province's (NTT-2026's funder): a province-wide finance officer computes it.
     const finance = await signedIn('ntt.keuangan');
-    await finance.goto(server.url('/programmes/NTT-2026/bills'));
+    await finance.goto(suite.server.url('/programmes/NTT-2026/bills'));
     await finance.fill('#month', '2026-03');
     await finance.click('#run-billing button[type="submit"]');
     await finance.waitForSelector('.notice, .alert, h1');

@@ -3,42 +3,15 @@
  * would), uploads it, sees which row is wrong and why; a verifier decides the likely duplicate and
  * approves; the programme page shows the regency's quota filling.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
-import { PASSWORD, username } from '../helpers/app.js';
-import { signInThroughForm, startWebServer, type WebServer } from '../helpers/web-server.js';
+import type { Page } from 'playwright-core';
+import { username } from '../helpers/app.js';
+import { browserSuite } from '../helpers/browser-suite.js';
 
-let server: WebServer;
-let browser: Browser;
-let tmp: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer('browser-intake'), launchBrowser()]);
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lindung-browser-intake-'));
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-async function signedIn(user: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await signInThroughForm(page, server, user, PASSWORD);
-  return page;
-}
+const suite = browserSuite('browser-intake');
+const { signedIn } = suite;
 
 /** Waits for the batch page to stop checking (it refreshes itself every 2 s meanwhile). */
 async function waitChecked(page: Page): Promise<void> {
@@ -50,9 +23,9 @@ describe('intake in the browser', () => {
 
   it('a village operator fills the template, uploads it and sees what is wrong in which row', async () => {
     const page = await signedIn(username('village_operator'));
-    await page.goto(server.url('/intake'));
+    await page.goto(suite.server.url('/intake'));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/intake/template.xlsx"]')]);
-    const templatePath = path.join(tmp, 'templat.xlsx');
+    const templatePath = path.join(suite.tmp, 'templat.xlsx');
     await download.saveAs(templatePath);
 
     // Fill the template the way an operator does in Excel: header row kept, people below it.
@@ -62,7 +35,7 @@ describe('intake in the browser', () => {
     const headers = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
     const col = (label: string) => headers.indexOf(label) + 1;
     expect(col('NIK')).toBeGreaterThan(0);
-    const village = server.fixture.homeVillage;
+    const village = suite.server.fixture.homeVillage;
     const people = [
       { nik: '5301014505900011', name: 'Sofia Bait', birth: '05/05/1990', sex: 'P', job: 'Petani', decile: 2 },
       { nik: '5.30101E+15', name: 'Kornelis Nomleni', birth: '01/02/1970', sex: 'L', job: 'Nelayan', decile: 3 },
@@ -82,7 +55,7 @@ describe('intake in the browser', () => {
       row.commit();
     }
     for (let extra = r; extra <= sheet.rowCount; extra++) sheet.getRow(extra).values = [];
-    const filled = path.join(tmp, 'usulan.xlsx');
+    const filled = path.join(suite.tmp, 'usulan.xlsx');
     await wb.xlsx.writeFile(filled);
 
     await page.selectOption('#programme', 'NTT-2026');
@@ -112,7 +85,7 @@ describe('intake in the browser', () => {
     await page.click('form[action$="/approve"] button');
     await expect(page.locator('#batch-status').textContent()).resolves.toMatch(/Disetujui/);
 
-    await page.goto(server.url('/programmes/NTT-2026'));
+    await page.goto(suite.server.url('/programmes/NTT-2026'));
     const kupang = page.locator('#quota-table tbody tr', { hasText: 'Kupang' }).first();
     const cells = await kupang.locator('td').allTextContents();
     // Approved column: Sofia (new) and Maria (the registry record) are candidates.
@@ -123,11 +96,11 @@ describe('intake in the browser', () => {
 
   it('the one-person form shows an error for a wrong date, in the row it came from', async () => {
     const page = await signedIn(username('village_operator'));
-    await page.goto(server.url('/intake/form'));
+    await page.goto(suite.server.url('/intake/form'));
     await page.fill('#f-nik', '5301012002820006');
     await page.fill('#f-full_name', 'Agustinus Seran');
     await page.fill('#f-birth_date', '31/02/1982');
-    await page.fill('#f-area_code', server.fixture.homeVillage);
+    await page.fill('#f-area_code', suite.server.fixture.homeVillage);
     await Promise.all([page.waitForURL(/\/intake\/\d+$/), page.click('form[action="/intake/form"] button[type="submit"]')]);
     await waitChecked(page);
     const text = (await page.locator('#rows-table').textContent())!;
