@@ -35,7 +35,7 @@ import { addUser } from '../src/features/users/users.js';
 import { createProgramme, getProgramme } from '../src/features/programmes/programmes.js';
 import { assessClaim } from '../src/features/claims/entitlement.js';
 import { CLAIM_TYPES } from '../src/domain/claim-dashboard.js';
-import { OUT, signInInject, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { OUT, signInInject, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, startPostgres, stats, verdict, type Engine, type Options, type PgCluster, type Stats, bulkWithoutHistory } from './lib.js';
 
 export const ENTITLEMENT_TARGET_MS = 50;
 export const DASHBOARD_TARGET_MS = 200;
@@ -110,10 +110,7 @@ export async function buildClaimsDatabase(db: Db, size: number, claims: number, 
     await addUser(tx, { username: 'bench.klaim.kupang', fullName: 'Bench Kupang', role: 'regency_operator', areaCode: '53.01', password: PASSWORD });
   }));
   const p = await asSystem(db, 'bench', (tx) => getProgramme(tx, CODE));
-  const bulk = (sql: string, params: (string | number)[]) => asSystem(db, 'bench', async (tx) => {
-    await tx.query(`SELECT set_config('lindung.restoring', 'on', true)`);
-    await tx.query(sql, params);
-  });
+  const bulk = (sql: string, params: (string | number)[]) => bulkWithoutHistory(db, sql, params);
   await step(`${size.toLocaleString('en')} people`, () => bulk(
     `WITH v AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::int AS i, count(*) OVER ()::int AS n FROM area WHERE level = 4 AND code LIKE '53.%')
      INSERT INTO person (nik, full_name, birth_date, sex, village_code, occupation, dtsen_decile, declared_income, synthetic)

@@ -14,6 +14,7 @@ import { openDatabase, openDataFolder } from '../src/db/open.js';
 import { listMigrations } from '../src/db/migrate.js';
 import { openPostgres } from '../src/db/pg-client.js';
 import type { Db } from '../src/db/types.js';
+import { asSystem } from '../src/db/scope.js';
 import type { FastifyInstance } from 'fastify';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -755,4 +756,16 @@ export async function signInInject(app: FastifyInstance, username: string, passw
   if (res.statusCode !== 200) throw new Error(`sign-in ${username}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   const cookie = `lindung_session=${res.cookies.find((c) => c.name === 'lindung_session')!.value}`;
   return { cookie, post: { cookie, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken } };
+}
+
+/**
+ * One bulk statement with the history triggers standing aside (as for a restore): the millions of
+ * rows a benchmark database is built from are not what is measured, and their history would take
+ * minutes to write.
+ */
+export function bulkWithoutHistory(db: Db, sql: string, params: (string | number)[]): Promise<void> {
+  return asSystem(db, 'bench', async (tx) => {
+    await tx.query(`SELECT set_config('lindung.restoring', 'on', true)`);
+    await tx.query(sql, params);
+  });
 }

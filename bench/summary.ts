@@ -31,7 +31,7 @@ import { addUser } from '../src/features/users/users.js';
 import { createProgramme, getProgramme } from '../src/features/programmes/programmes.js';
 import { recordPayment, runBilling } from '../src/features/enrollment/billing.js';
 import { recountTally } from '../src/features/enrollment/summary.js';
-import { OUT, openBenchDb, signInInject, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, stats, verdict, type Engine, type Options, type PgCluster, type Stats } from './lib.js';
+import { OUT, openBenchDb, signInInject, contention, contentionText, log, printTable, record, rmrf, rng, round, shuffle, stats, verdict, type Engine, type Options, type PgCluster, type Stats, bulkWithoutHistory } from './lib.js';
 
 export const SUMMARY_PAGE_TARGET_MS = 200;
 /** "Covered on date D?" for one person (issue 4): p95 ≤ 20 ms. */
@@ -96,12 +96,7 @@ async function build(db: Db, size: number, engine: Engine): Promise<void> {
     await addUser(tx, { username: 'bench.kupang', fullName: 'Bench Kupang', role: 'regency_operator', areaCode: '53.01', password: PASSWORD });
   }));
   const p = await asSystem(db, 'bench', (tx) => getProgramme(tx, CODE));
-  // The history triggers stand aside for the bulk rows (as for a restore): a million history
-  // entries are not what is measured here, and they would take minutes to write.
-  const bulk = (sql: string, params: (string | number)[]) => asSystem(db, 'bench', async (tx) => {
-    await tx.query(`SELECT set_config('lindung.restoring', 'on', true)`);
-    await tx.query(sql, params);
-  });
+  const bulk = (sql: string, params: (string | number)[]) => bulkWithoutHistory(db, sql, params);
   await step(`${size.toLocaleString('en')} people`, () => bulk(
     `WITH v AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::int AS i, count(*) OVER ()::int AS n FROM area WHERE level = 4 AND code LIKE '53.%')
      INSERT INTO person (nik, full_name, birth_date, sex, village_code, occupation, dtsen_decile, synthetic)

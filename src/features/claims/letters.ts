@@ -13,6 +13,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Queryable } from '../../db/types.js';
+import type { ClaimPayeeRow } from './claims.js';
 import { formatDate } from '../../domain/billing.js';
 import { winAnsi } from '../../domain/card.js';
 import { CLAIM_STATUS_LABEL, CLAIM_TYPE_LABEL, type ClaimStatus, type ClaimType } from '../../domain/claim-dashboard.js';
@@ -40,14 +41,8 @@ const LINE_STATUS: Record<string, Message> = {
   cancelled: { id: 'Dibatalkan', en: 'Cancelled' },
 };
 
-export interface LetterPayee {
-  id: number;
-  fullName: string;
-  relation: string;
-  amount: number;
-  bankName: string;
-  bankAccount: string;
-  accountHolder: string;
+/** A payee as the claim page shows them (without the heir link), with their transfers. */
+export interface LetterPayee extends Omit<ClaimPayeeRow, 'heirId'> {
   /** Transfer attempts, oldest first. */
   transfers: {
     reference: string;

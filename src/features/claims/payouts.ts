@@ -171,12 +171,6 @@ export async function listPayoutBatches(tx: Queryable, opts: { status?: 'open' |
   return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)!, confirmedAt: iso(r.confirmedAt), counts: counts.get(r.id)! }));
 }
 
-/** Every transfer attempt of a claim, oldest first (for the claim's page and the payout notice). */
-export async function claimPayoutLines(tx: Queryable, claimId: number): Promise<PayoutLine[]> {
-  const rows = await tx.query<LineRow>(`${LINE_SELECT} WHERE l.claim_id = $1 ORDER BY l.id`, [claimId]);
-  return rows.map(lineOf);
-}
-
 /**
  * Failed or reversed transfers nobody has retried yet: the payee still waits for the money.
  * The newest line of each payee, when it failed or was reversed.
@@ -193,19 +187,11 @@ export async function retryQueue(tx: Queryable, area: string | null = null): Pro
   return rows.map(lineOf);
 }
 
-interface ReadyRow {
-  claimId: number;
-  claimNo: string;
-  type: string;
-  memberName: string;
-  villageCode: string;
-  regencyCode: string;
+/** READY_SELECT's row: the ready claim before its amount and date are settled and its problems derived. */
+interface ReadyRow extends Omit<ReadyClaim, 'approvedAmount' | 'decidedAt' | 'problems'> {
   approvedAmount: number | null;
   decidedAt: Date | string | null;
-  payees: number;
   payeeTotal: number;
-  unsent: number;
-  unsentAmount: number;
   badAccounts: string[] | null;
   status: string;
 }
