@@ -39,12 +39,12 @@ function on(client: pg.Pool | pg.PoolClient): Queryable {
         wrapError(e);
       }
     },
-    async copyFrom(sql: string, data: string) {
+    async copyFrom(sql: string, data: string | Uint8Array) {
       const own = 'release' in client ? null : await (client as pg.Pool).connect();
       const c = (own ?? client) as pg.PoolClient;
       try {
         const stream = c.query(copyFromStream(sql));
-        await pipeline(Readable.from([data]), stream);
+        await pipeline(Readable.from([typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), stream);
         return stream.rowCount ?? 0;
       } catch (e) {
         wrapError(e);

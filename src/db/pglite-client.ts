@@ -55,7 +55,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
     async exec(sql: string) {
       await send({ op: 'exec', tx, sql });
     },
-    async copyFrom(sql: string, data: string) {
+    async copyFrom(sql: string, data: string | Uint8Array) {
       return (await send({ op: 'copy', tx, sql, data })) as number;
     },
   });

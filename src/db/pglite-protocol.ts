@@ -2,7 +2,7 @@
 export type WorkerRequest =
   | { id: number; op: 'query'; tx?: number; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; tx?: number; sql: string }
-  | { id: number; op: 'copy'; tx?: number; sql: string; data: string }
+  | { id: number; op: 'copy'; tx?: number; sql: string; data: string | Uint8Array }
   | { id: number; op: 'begin' | 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
 

@@ -7,8 +7,8 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly Param[]): Promise<R[]>;
   /** Several statements without parameters (migrations, SET …). */
   exec(sql: string): Promise<void>;
-  /** `COPY table (cols) FROM STDIN (FORMAT csv …)`; `data` is the CSV text. Returns rows copied. */
-  copyFrom(copySql: string, data: string): Promise<number>;
+  /** `COPY table (cols) FROM STDIN (FORMAT csv …)`; `data` is the CSV text, or its UTF-8 bytes. Returns rows copied. */
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<number>;
 }
 
 export interface Db extends Queryable {

@@ -4,9 +4,10 @@
  * touches the registry: merging happens only when a verifier approves (approve.ts).
  *
  * Restartable: a check always starts by clearing the batch's staging rows, so a check cut off by
- * a crash or a restart simply runs again. Chunks are separate transactions so that other
+ * a crash or a restart simply runs again. Chunks are separate COPY statements so that other
  * requests get the database in between (PGlite serves one transaction at a time).
  */
+import { CopyLines } from '../../db/copy-lines.js';
 import { asSystem } from '../../db/scope.js';
 import { todayInNtt } from '../../clock.js';
 import type { Db, Queryable } from '../../db/types.js';
@@ -144,18 +145,19 @@ async function stageFile(db: Db, batch: BatchInfo, filePath: string, opts: Check
   const areaIndex = await areaIndexOf(db);
   let ctx: (RowContext & { headerIndex: number }) | null = null;
   let headerRows: SheetRow[] = [];
-  let pending: string[] = [];
+  const pending = new CopyLines();
   let rows = 0;
 
   // The database copies one chunk while this thread normalises the next (PGlite works in its
   // own thread, PostgreSQL in its own process): at most one COPY in flight, so memory stays flat.
+  // One COPY is a transaction by itself: no BEGIN and COMMIT round trips to wait for while this
+  // thread is busy normalising.
   let inflight: Promise<number> | null = null;
   const flush = async () => {
-    if (pending.length === 0) return;
-    const lines = pending;
-    pending = [];
+    if (pending.count === 0) return;
+    const data = pending.take();
     if (inflight) await inflight;
-    inflight = db.transaction((tx) => tx.copyFrom(COPY_STAGING, lines.join('\n') + '\n'));
+    inflight = db.copyFrom(COPY_STAGING, data);
     // Handled when awaited (next chunk or the end); this keeps Node from calling it unhandled meanwhile.
     inflight.catch(() => undefined);
     opts.onProgress?.('reading', rows, null);
@@ -166,9 +168,9 @@ async function stageFile(db: Db, batch: BatchInfo, filePath: string, opts: Check
   };
   const take = async (row: SheetRow) => {
     if (!ctx || isBlank(row.cells)) return;
-    pending.push(stagingLine(batch.id, normaliseRow(ctx, row.rowNo, row.cells)));
+    pending.add(stagingLine(batch.id, normaliseRow(ctx, row.rowNo, row.cells)));
     rows++;
-    if (pending.length >= chunkRows) await flush();
+    if (pending.count >= chunkRows) await flush();
   };
 
   for await (const chunk of file.rows()) {
