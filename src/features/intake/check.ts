@@ -72,7 +72,8 @@ const COPY_STAGING = `COPY intake_row (${STAGING_COLUMNS.join(', ')}) FROM STDIN
 function csvField(v: string | number | boolean | null): string {
   if (v === null) return '';
   if (typeof v !== 'string') return String(v);
-  return `"${v.replace(/"/g, '""')}"`;
+  // Text is always quoted (unquoted empty text would be read as NULL); most has no quote to double.
+  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
 }
 
 /** Cells as the operator wrote them, for the report: numbers and dates kept readable. */
