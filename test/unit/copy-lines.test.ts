@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CopyLines } from '../../src/db/copy-lines.js';
+import { CopyLines, copyField } from '../../src/db/copy-lines.js';
 
 describe('CopyLines', () => {
   it('joins the lines as UTF-8 with a newline after each, and counts them', () => {
@@ -30,5 +30,12 @@ describe('CopyLines', () => {
     expect(new TextDecoder().decode(a)).toBe('first\n');
     expect(new TextDecoder().decode(b)).toBe('other\n');
     expect(w.take().length).toBe(0);
+  });
+});
+
+describe('copyField', () => {
+  it('leaves NULL unquoted, quotes all text (empty text too) and doubles its quotes', () => {
+    expect([null, '', 'Kupang', 'Yohanes "Jo" Bria', 16800, true].map(copyField).join(','))
+      .toBe(',"","Kupang","Yohanes ""Jo"" Bria",16800,true');
   });
 });

@@ -15,6 +15,7 @@
 import path from 'node:path';
 import type { Queryable } from '../../db/types.js';
 import { DbError } from '../../db/types.js';
+import { copyField } from '../../db/copy-lines.js';
 import { inScope } from '../../db/scope.js';
 import { firstDay, formatMonth, lastDay } from '../../domain/billing.js';
 import type { Message } from '../../domain/messages.js';
@@ -121,12 +122,6 @@ SELECT $1::bigint, r.line_no, r.kpj, r.nik, r.full_name, r.amount,
 
 const NOT_ON_INVOICE = `NOT EXISTS (SELECT 1 FROM invoice_line l WHERE l.invoice_id = $2 AND l.membership_id = o.membership_id AND l.finding IN ('match', 'amount_differs'))`;
 
-function csvField(v: string | number | null): string {
-  if (v === null) return '';
-  if (typeof v === 'number') return String(v);
-  return `"${v.replace(/"/g, '""')}"`;
-}
-
 function monthOption(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined || raw.trim() === '') return null;
   const m = MONTH_RE.test(raw.trim()) ? raw.trim() : parseInvoiceMonth(raw);
@@ -224,7 +219,7 @@ export async function reconcileInvoice(tx: Queryable, p: Programme, filePath: st
   };
   for await (const chunk of file.lines()) {
     for (const l of chunk) {
-      buffer.push(`${l.lineNo},${csvField(l.kpj)},${csvField(l.nik)},${csvField(l.name)},${l.amount}`);
+      buffer.push(`${l.lineNo},${copyField(l.kpj)},${copyField(l.nik)},${copyField(l.name)},${l.amount}`);
       count++;
       total += l.amount;
     }

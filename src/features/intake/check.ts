@@ -7,7 +7,7 @@
  * a crash or a restart simply runs again. Chunks are separate COPY statements so that other
  * requests get the database in between (PGlite serves one transaction at a time).
  */
-import { CopyLines } from '../../db/copy-lines.js';
+import { CopyLines, copyField } from '../../db/copy-lines.js';
 import { asSystem } from '../../db/scope.js';
 import { todayInNtt } from '../../clock.js';
 import type { Db, Queryable } from '../../db/types.js';
@@ -69,13 +69,6 @@ const STAGING_COLUMNS = [
 ] as const;
 const COPY_STAGING = `COPY intake_row (${STAGING_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`;
 
-function csvField(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  if (typeof v !== 'string') return String(v);
-  // Text is always quoted (unquoted empty text would be read as NULL); most has no quote to double.
-  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
-}
-
 /** Cells as the operator wrote them, for the report: numbers and dates kept readable. */
 function rawCell(c: Cell | undefined): string | number | boolean | null {
   if (c === undefined || c === null) return null;
@@ -89,7 +82,7 @@ function stagingLine(batchId: number, r: StagingRecord): string {
     batchId, r.rowNo, raw, r.nik, r.kk, r.fullName, r.birthPlace, r.birthDate, r.sex, r.maritalStatus, r.address, r.villageCode,
     r.phone, r.occupation, r.declaredIncome, r.dtsenDecile, r.extremePoor, r.disability, r.motherName, r.bankName, r.bankAccount,
     r.status, JSON.stringify(r.problems), r.errors, r.warnings, r.decidedBy,
-  ].map(csvField).join(',');
+  ].map(copyField).join(',');
 }
 
 function isBlank(cells: readonly Cell[]): boolean {
@@ -306,7 +299,7 @@ async function separateNikOwners(tx: Queryable, batchId: number): Promise<void> 
       { rule: 'nik_taken', weight: 0, id: 'NIK sama persis dengan orang ini di registri, tetapi nama/tanggal lahirnya berbeda.', en: 'The NIK equals this registry person\'s, but the name/birth date differ.' },
       ...result.evidence.map((e: MatchEvidence) => ({ rule: e.rule, weight: Math.round(e.weight * 100) / 100, id: e.message.id, en: e.message.en })),
     ];
-    reviews.push([batchId, l.row_no, l.person_id, null, result.score.toFixed(4), JSON.stringify(evidence)].map(csvField).join(','));
+    reviews.push([batchId, l.row_no, l.person_id, null, result.score.toFixed(4), JSON.stringify(evidence)].map(copyField).join(','));
   }
   if (reviews.length === 0) return;
   await tx.copyFrom('COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)', reviews.join('\n') + '\n');
@@ -613,7 +606,7 @@ async function writeMatches(tx: Queryable, batch: BatchInfo, ctx: FuzzyContext, 
   if (reviews.length > 0) {
     await tx.copyFrom(
       'COPY duplicate_review (batch_id, row_no, person_id, other_row_no, score, evidence) FROM STDIN (FORMAT csv)',
-      reviews.map((r) => [batch.id, r.rowNo, r.kind === 'person' ? r.otherId : null, r.kind === 'row' ? r.otherId : null, r.score.toFixed(4), JSON.stringify(r.evidence)].map(csvField).join(',')).join('\n') + '\n',
+      reviews.map((r) => [batch.id, r.rowNo, r.kind === 'person' ? r.otherId : null, r.kind === 'row' ? r.otherId : null, r.score.toFixed(4), JSON.stringify(r.evidence)].map(copyField).join(',')).join('\n') + '\n',
     );
     // A row flagged again (by the registry, then by the file) says so once.
     await tx.query(
